@@ -1,0 +1,1 @@
+"""Telegram bot for the DSDW certificate for foreign volunteers."""

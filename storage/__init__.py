@@ -1,0 +1,1 @@
+"""SQLite storage: schema migrations and small repository functions. All SQL lives here."""
