@@ -1,0 +1,1 @@
+"""Test doubles shared by tests, benchmarks and the local sandbox."""
