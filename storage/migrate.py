@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +43,7 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
         found.append(Migration(int(match.group(1)), path.name, path.read_text("utf-8")))
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
-        raise MigrationError(f"migrations must be numbered 0001, 0002, ... without gaps: {versions}")
+        raise MigrationError(f"migrations must be numbered 0001, 0002, ... with no gap: {versions}")
     return found
 
 
@@ -53,9 +54,7 @@ async def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
         " applied_at TEXT NOT NULL)"
     )
-    applied = {
-        row["version"]: row for row in await db.fetchall("SELECT * FROM schema_migrations")
-    }
+    applied = {row["version"]: row for row in await db.fetchall("SELECT * FROM schema_migrations")}
     done: list[str] = []
     for migration in discover(directory):
         row = applied.get(migration.version)
@@ -79,8 +78,7 @@ async def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
 
 
 def _split(script: str) -> list[str]:
-    """Split a script into statements; triggers keep their inner ``;`` (sqlite3.complete_statement)."""
-    import sqlite3
+    """Split a script into statements; a trigger body keeps its inner ``;``."""
 
     statements: list[str] = []
     buffer = ""

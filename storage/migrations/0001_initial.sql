@@ -108,6 +108,8 @@ CREATE TABLE outbox (
     recipient_id    INTEGER NOT NULL REFERENCES users(id),
     case_id         INTEGER REFERENCES cases(id),
     event_id        INTEGER REFERENCES case_events(id),
+    -- A file to send with the message (e.g. the signed certificate's scan).
+    attachment_id   INTEGER REFERENCES attachments(id),
     kind            TEXT NOT NULL,
     msg_id          TEXT NOT NULL,
     params          TEXT NOT NULL DEFAULT '{}',

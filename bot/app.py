@@ -1,0 +1,157 @@
+"""Wiring: open resources, build the PTB Application, register handlers in order, run."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    PersistenceInput,
+)
+
+from bot.checklist import load_checklist
+from bot.config import SUPPORTED_LANGUAGES, Settings
+from bot.files import FileStore
+from bot.i18n import load_catalogs
+from bot.outbox import deliver_due
+from bot.persistence import SQLitePersistence
+from bot.runtime import BotContext, CertBotApplication, Services
+from bot.services.cases import CaseService
+from bot.services.users import UserService
+from handlers import common, errors
+from storage.clock import utcnow
+from storage.db import Database
+from storage.migrate import migrate
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = ("start", "help", "language", "cancel")
+
+
+async def open_services(settings: Settings) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    db = await Database.open(settings.database_path)
+    applied = await migrate(db)
+    if applied:
+        logger.info("applied migrations: %s", ", ".join(applied))
+    catalogs = load_catalogs(settings.locales_dir, tz=settings.tz)
+    checklist = load_checklist(settings.checklist_file)
+    clock = utcnow
+    services = Services(
+        settings=settings,
+        db=db,
+        catalogs=catalogs,
+        checklist=checklist,
+        files=FileStore(settings.files_dir),
+        clock=clock,
+        users=UserService(db, settings.default_language, clock),
+        cases=CaseService(db, checklist, clock),
+    )
+    await services.users.ensure_admins(settings.admin_ids)
+    return services
+
+
+def build_application(services: Services) -> CertBotApplication:
+    settings = services.settings
+    context_types = ContextTypes(context=BotContext)
+    application = (
+        ApplicationBuilder()
+        .application_class(CertBotApplication)
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .defaults(Defaults(tzinfo=settings.tz))
+        .rate_limiter(AIORateLimiter(max_retries=0))
+        .context_types(context_types)
+        .persistence(
+            SQLitePersistence(
+                services.db,
+                update_interval=settings.persistence_interval_seconds,
+                # Only conversation state and per-person wizard data: services are not data.
+                store_data=PersistenceInput(
+                    bot_data=False, chat_data=False, user_data=True, callback_data=False
+                ),
+            )
+        )
+        .build()
+    )
+    assert isinstance(application, CertBotApplication)
+    application.services = services
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: CertBotApplication) -> None:
+    """Every handler, in the order PTB consults them. Features add their line here."""
+    application.add_handlers(common.identify_handlers(), group=common.GROUP_IDENTIFY)
+    application.add_handlers(common.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(common.fallback_handlers(), group=common.GROUP_FALLBACK)
+    application.add_handlers(common.persist_handlers(), group=common.GROUP_PERSIST)
+    application.add_error_handler(errors.on_error)
+
+
+def schedule_jobs(application: CertBotApplication) -> None:
+    job_queue = application.job_queue
+    assert job_queue is not None
+    job_queue.run_repeating(
+        _outbox_job,
+        interval=application.services.settings.outbox_interval_seconds,
+        first=0.1,
+        name="outbox",
+    )
+
+
+async def _outbox_job(context: BotContext) -> None:
+    await deliver_due(context.bot, context.services)
+
+
+async def set_command_menus(application: CertBotApplication) -> None:
+    """The command menu in each language; people whose language we lack get the default."""
+    catalogs = application.services.catalogs
+    for lang in (*SUPPORTED_LANGUAGES, None):
+        t = catalogs.for_language(lang or application.services.settings.default_language)
+        commands = [BotCommand(name, t.t(f"command.{name}")) for name in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=lang)
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, poll_timeout: int = 10) -> AsyncIterator[CertBotApplication]:
+    """The bot, started and polling; stopped and closed on exit. Used by ``run`` and tests."""
+    services = await open_services(settings)
+    try:
+        application = build_application(services)
+        async with application:  # initialize() ... shutdown(), which flushes persistence
+            await set_command_menus(application)
+            schedule_jobs(application)
+            assert application.updater is not None
+            await application.updater.start_polling(
+                poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            )
+            await application.start()
+            try:
+                yield application
+            finally:
+                await application.updater.stop()
+                await application.stop()
+    finally:
+        await services.db.close()
+
+
+async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with running(settings):
+        logger.info("bot is running")
+        await stop.wait()

@@ -1,0 +1,1 @@
+"""Application services: one function per workflow action, each one transaction."""

@@ -1,0 +1,706 @@
+"""Case actions: check the rules, then change the case, log the event and queue notifications.
+
+Every public method is one transaction. The person is read from the database inside that
+transaction (never trusted from a button), the case's version is compared with the version the
+person saw, and the UPDATE itself repeats that comparison, so two decisions on the same version
+cannot both win even from two processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot import workflow as wf
+from bot.checklist import Checklist
+from bot.i18n import encode_params
+from bot.i18n_marker import N_
+from bot.services.errors import CaseNotFound, InvalidInput, VersionConflict
+from bot.workflow import Action, Actor, CaseFacts, CaseRef, Role, Status
+from storage import attachments as attachments_repo
+from storage import cases as cases_repo
+from storage import events as events_repo
+from storage import foundations as foundations_repo
+from storage import outbox as outbox_repo
+from storage import users as users_repo
+from storage.cases import StaleVersion
+from storage.db import Database
+from storage.models import Attachment, Case, CaseEvent, User, Verdict
+
+CERTIFICATE_ITEM = "certificate"
+MAX_COMMENT = 2000
+MAX_RECEIPT = 40
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class FileMeta:
+    """A file already checked and stored by its SHA-256 (see ``bot.files.FileStore``)."""
+
+    file_name: str
+    mime_type: str
+    size: int
+    sha256: str
+    telegram_file_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    case: Case
+    event: CaseEvent | None
+    outbox_ids: tuple[int, ...] = ()
+
+
+def actor_of(user: User | None, user_id: int) -> Actor:
+    if user is None:
+        return Actor(user_id=user_id, role=Role.NONE)
+    return Actor(
+        user_id=user.id,
+        role=user.role,
+        active=user.active,
+        foundation_id=user.foundation_id,
+        province=user.province,
+    )
+
+
+def _ref(case: Case) -> CaseRef:
+    return CaseRef(status=case.status, foundation_id=case.foundation_id, province=case.province)
+
+
+def _text(value: str | None, *, required: bool, limit: int = MAX_COMMENT) -> str | None:
+    cleaned = (value or "").strip()
+    if not cleaned:
+        if required:
+            raise InvalidInput(N_("error.text_required"))
+        return None
+    if len(cleaned) > limit:
+        raise InvalidInput(N_("error.text_too_long"), limit=limit)
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class _Note:
+    """One notification to queue: who, which message, with what."""
+
+    recipients: Sequence[User]
+    kind: str
+    msg_id: str
+    params: Mapping[str, Any]
+    attachment_id: int | None = None
+
+
+class CaseService:
+    def __init__(self, db: Database, checklist: Checklist, clock: Clock) -> None:
+        self.db = db
+        self.checklist = checklist
+        self.clock = clock
+
+    # ----- reading -------------------------------------------------------------------------
+
+    async def actor(self, user_id: int) -> Actor:
+        return actor_of(await users_repo.get(self.db.conn, user_id), user_id)
+
+    async def get_visible(self, user_id: int, case_id: int) -> Case:
+        """The case, if this person may see it; otherwise the same 'not found' as a bad id."""
+        case = await cases_repo.get(self.db.conn, case_id)
+        if case is None or not wf.may_see(await self.actor(user_id), _ref(case)):
+            raise CaseNotFound()
+        return case
+
+    async def facts(self, case_id: int) -> CaseFacts:
+        return await self._facts(self.db.conn, case_id)
+
+    async def _facts(
+        self,
+        conn: aiosqlite.Connection,
+        case_id: int,
+        *,
+        has_comment: bool = False,
+        has_reason: bool = False,
+        has_receipt_number: bool = False,
+    ) -> CaseFacts:
+        current = await attachments_repo.current(conn, case_id)
+        documents = [a for a in current if a.item != CERTIFICATE_ITEM]
+        present = {a.item for a in documents}
+        required = {i.key for i in self.checklist.required}
+        flagged = sum(1 for a in documents if a.verdict == "needs_correction")
+        reviewed = {a.item for a in documents if a.verdict in ("complete", "correct")}
+        pending_items = {a.item for a in documents if a.verdict not in ("complete", "correct")}
+        return CaseFacts(
+            missing_required=len(required - present),
+            flagged_attachments=flagged,
+            # A required item counts as reviewed only when every file of it is.
+            unreviewed_required=len(required - (reviewed - pending_items)),
+            has_comment=has_comment,
+            has_reason=has_reason,
+            has_receipt_number=has_receipt_number,
+            has_pickup=await events_repo.latest(conn, case_id, Action.SCHEDULE_PICKUP.value)
+            is not None,
+            has_certificate_scan=any(a.item == CERTIFICATE_ITEM for a in current),
+            corrected_flagged=flagged == 0,
+        )
+
+    # ----- the one path every change takes --------------------------------------------------
+
+    async def _apply(
+        self,
+        user_id: int,
+        case_id: int,
+        version: int | None,
+        action: Action,
+        *,
+        facts: Mapping[str, bool] | None = None,
+        change: Callable[[aiosqlite.Connection, Case, Status], Awaitable[dict[str, Any]]]
+        | None = None,
+        public_comment: str | None = None,
+        internal_note: str | None = None,
+        data: dict[str, Any] | None = None,
+        notify: Callable[[aiosqlite.Connection, Case], Awaitable[list[_Note]]] | None = None,
+    ) -> Outcome:
+        """Check, change, log and notify in one transaction.
+
+        ``version`` None is only for actions that do not depend on what was seen (notes).
+        ``change`` does extra writes and returns the case fields to update.
+        """
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            case = await cases_repo.get(conn, case_id)
+            actor = actor_of(await users_repo.get(conn, user_id), user_id)
+            if case is None or not wf.may_see(actor, _ref(case)):
+                raise CaseNotFound()
+            case_facts = await self._facts(conn, case_id, **(facts or {}))
+            new_status = wf.check(action, actor, _ref(case), case_facts)
+            if version is not None and version != case.version:
+                raise VersionConflict(case.version)
+            fields: dict[str, Any] = await change(conn, case, new_status) if change else {}
+            if new_status is not case.status:
+                fields["status"] = new_status
+                if new_status in wf.TERMINAL:
+                    fields["closed_at"] = now
+            updated = case
+            if version is not None:
+                try:
+                    updated = await cases_repo.update(conn, case_id, version, now, **fields)
+                except StaleVersion as stale:
+                    raise VersionConflict(stale.current) from None
+            event = await events_repo.append(
+                conn,
+                case_id=case_id,
+                actor_id=user_id,
+                action=action.value,
+                from_status=case.status,
+                to_status=updated.status,
+                now=now,
+                public_comment=public_comment,
+                internal_note=internal_note,
+                data=data,
+            )
+            outbox_ids: list[int] = []
+            for note in await notify(conn, updated) if notify else []:
+                for person in note.recipients:
+                    if person.id == user_id:
+                        continue  # the person acting sees the result in their own reply
+                    outbox_ids.append(
+                        await outbox_repo.enqueue(
+                            conn,
+                            recipient_id=person.id,
+                            case_id=case_id,
+                            event_id=event.id,
+                            attachment_id=note.attachment_id,
+                            kind=note.kind,
+                            msg_id=note.msg_id,
+                            params=encode_params(note.params),
+                            now=now,
+                        )
+                    )
+        return Outcome(updated, event, tuple(outbox_ids))
+
+    # ----- who is told ----------------------------------------------------------------------
+
+    async def _members(self, conn: aiosqlite.Connection, case: Case) -> list[User]:
+        return await users_repo.members_of(conn, case.foundation_id)
+
+    async def _officers(self, conn: aiosqlite.Connection, case: Case) -> list[User]:
+        """The province's officers; if the province has none yet, the central office."""
+        local = await users_repo.officers_for(conn, case.province)
+        return local or await users_repo.central_staff(conn)
+
+    def _to_members(
+        self, kind: str, msg_id: str, **params: Any
+    ) -> Callable[[aiosqlite.Connection, Case], Awaitable[list[_Note]]]:
+        async def build(conn: aiosqlite.Connection, case: Case) -> list[_Note]:
+            full = {"tracking_no": case.tracking_no, "volunteer": case.volunteer_name, **params}
+            return [_Note(await self._members(conn, case), kind, msg_id, full)]
+
+        return build
+
+    def _to_officers(
+        self, kind: str, msg_id: str
+    ) -> Callable[[aiosqlite.Connection, Case], Awaitable[list[_Note]]]:
+        async def build(conn: aiosqlite.Connection, case: Case) -> list[_Note]:
+            foundation = await foundations_repo.get(conn, case.foundation_id)
+            params = {
+                "tracking_no": case.tracking_no,
+                "volunteer": case.volunteer_name,
+                "foundation": _per_language(
+                    foundation.name_th if foundation else "",
+                    foundation.name_en if foundation else "",
+                ),
+            }
+            return [_Note(await self._officers(conn, case), kind, msg_id, params)]
+
+        return build
+
+    # ----- foundation side ------------------------------------------------------------------
+
+    async def create_draft(
+        self,
+        user_id: int,
+        *,
+        volunteer_name: str,
+        passport_no: str,
+        details: dict[str, Any],
+        tracking_prefix: str = "VC",
+    ) -> Case:
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            user = await users_repo.get(conn, user_id)
+            if user is None or user.role is not Role.MEMBER or not user.active:
+                raise wf.NotAllowed(N_("error.not_allowed"))
+            assert user.foundation_id is not None  # the schema's CHECK guarantees it
+            foundation = await foundations_repo.get(conn, user.foundation_id)
+            assert foundation is not None
+            case = await cases_repo.create_draft(
+                conn,
+                foundation_id=foundation.id,
+                province=str(details.get("work_province") or foundation.province),
+                created_by=user_id,
+                volunteer_name=volunteer_name,
+                passport_no=passport_no,
+                details=details,
+                tracking_prefix=tracking_prefix,
+                now=now,
+            )
+            await events_repo.append(
+                conn,
+                case_id=case.id,
+                actor_id=user_id,
+                action="create_draft",
+                from_status=None,
+                to_status=Status.DRAFT,
+                now=now,
+            )
+        return case
+
+    async def upload_attachment(
+        self, user_id: int, case_id: int, version: int, item: str, file: FileMeta, slot: int = 0
+    ) -> tuple[Outcome, Attachment]:
+        checklist_item = self.checklist.get(item)
+        if checklist_item is None:
+            raise InvalidInput(N_("error.unknown_document_item"))
+        if slot and not checklist_item.multiple:
+            raise InvalidInput(N_("error.unknown_document_item"))
+        added: list[Attachment] = []
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            added.append(await self._store_attachment(conn, case, item, slot, file, user_id))
+            return {}
+
+        outcome = await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.UPLOAD_ATTACHMENT,
+            change=change,
+            data={"item": item, "slot": slot, "sha256": file.sha256, "file_name": file.file_name},
+        )
+        return outcome, added[0]
+
+    async def _store_attachment(
+        self,
+        conn: aiosqlite.Connection,
+        case: Case,
+        item: str,
+        slot: int,
+        file: FileMeta,
+        user_id: int,
+    ) -> Attachment:
+        return await attachments_repo.add_revision(
+            conn,
+            case_id=case.id,
+            item=item,
+            slot=slot,
+            file_name=file.file_name,
+            mime_type=file.mime_type,
+            size=file.size,
+            sha256=file.sha256,
+            telegram_file_id=file.telegram_file_id,
+            uploaded_by=user_id,
+            now=self.clock(),
+        )
+
+    async def submit(self, user_id: int, case_id: int, version: int) -> Outcome:
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            return {"submitted_at": self.clock()}
+
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.SUBMIT,
+            change=change,
+            notify=self._both(
+                self._to_officers("new_case", N_("notify.officer.new_case")),
+                self._to_members("submitted", N_("notify.member.submitted")),
+            ),
+        )
+
+    async def resubmit(
+        self, user_id: int, case_id: int, version: int, comment: str | None = None
+    ) -> Outcome:
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.RESUBMIT,
+            public_comment=_text(comment, required=False),
+            notify=self._both(
+                self._to_officers("resubmitted", N_("notify.officer.resubmitted")),
+                self._to_members("resubmitted", N_("notify.member.resubmitted")),
+            ),
+        )
+
+    async def withdraw(self, user_id: int, case_id: int, version: int, reason: str) -> Outcome:
+        text = _text(reason, required=True)
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.WITHDRAW,
+            public_comment=text,
+            notify=self._both(
+                self._to_officers("withdrawn", N_("notify.officer.withdrawn")),
+                self._to_members("withdrawn", N_("notify.member.withdrawn"), reason=text),
+            ),
+        )
+
+    # ----- office side ----------------------------------------------------------------------
+
+    async def claim(self, user_id: int, case_id: int, version: int) -> Outcome:
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            return {"claimed_by": user_id}
+
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.CLAIM,
+            change=change,
+            data={"claimed_by": user_id},
+        )
+
+    async def add_internal_note(self, user_id: int, case_id: int, note: str) -> Outcome:
+        # Notes never conflict with anything: they are appended, not edited.
+        return await self._apply(
+            user_id,
+            case_id,
+            None,
+            Action.ADD_INTERNAL_NOTE,
+            internal_note=_text(note, required=True),
+        )
+
+    async def mark_attachment(
+        self,
+        user_id: int,
+        case_id: int,
+        version: int,
+        attachment_id: int,
+        verdict: Verdict,
+        reason: str | None = None,
+    ) -> Outcome:
+        reason_text = _text(reason, required=verdict == "needs_correction")
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            attachment = await attachments_repo.get(conn, attachment_id)
+            current = await attachments_repo.current(conn, case_id)
+            if attachment is None or attachment.case_id != case_id:
+                raise InvalidInput(N_("error.attachment_not_found"))
+            if attachment.id not in {a.id for a in current}:
+                # Only the latest revision can be judged; older ones keep their verdict.
+                raise InvalidInput(N_("error.attachment_superseded"))
+            allowed = (
+                {"correct"}
+                if case.status is Status.AWAITING_CONSIDERATION
+                else {"complete", "needs_correction"}
+            )
+            if verdict not in allowed:
+                raise InvalidInput(N_("error.verdict_not_for_stage"))
+            await attachments_repo.set_verdict(
+                conn, attachment_id, verdict, reason_text, user_id, self.clock()
+            )
+            return {}
+
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.MARK_ATTACHMENT,
+            change=change,
+            internal_note=None,
+            data={"attachment_id": attachment_id, "verdict": verdict, "reason": reason_text},
+        )
+
+    async def request_correction(
+        self,
+        user_id: int,
+        case_id: int,
+        version: int,
+        comment: str | None,
+        internal_note: str | None = None,
+    ) -> Outcome:
+        text = _text(comment, required=False)
+        flagged: list[dict[str, str]] = []
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            for a in await attachments_repo.current(conn, case_id):
+                if a.verdict == "needs_correction":
+                    item = self.checklist.get(a.item)
+                    flagged.append(
+                        {
+                            "item": a.item,
+                            "th": item.name_th if item else a.item,
+                            "en": item.name_en if item else a.item,
+                            "reason": a.verdict_reason or "",
+                        }
+                    )
+            return {}
+
+        async def notify(conn: aiosqlite.Connection, case: Case) -> list[_Note]:
+            members = await self._members(conn, case)
+            params = {
+                "tracking_no": case.tracking_no,
+                "volunteer": case.volunteer_name,
+                "comment": text or "",
+                "flagged": _flagged_list(flagged),
+            }
+            return [_Note(members, "correction", N_("notify.member.correction_requested"), params)]
+
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.REQUEST_CORRECTION,
+            facts={"has_comment": text is not None},
+            change=change,
+            public_comment=text,
+            internal_note=_text(internal_note, required=False),
+            data={"flagged": flagged},
+            notify=notify,
+        )
+
+    async def return_not_eligible(
+        self, user_id: int, case_id: int, version: int, reason: str
+    ) -> Outcome:
+        text = _text(reason, required=False)
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.RETURN_NOT_ELIGIBLE,
+            facts={"has_reason": text is not None},
+            public_comment=text,
+            notify=self._to_members("returned", N_("notify.member.returned"), reason=text or ""),
+        )
+
+    async def documents_complete(
+        self,
+        user_id: int,
+        case_id: int,
+        version: int,
+        receipt_no: str,
+        comment: str | None = None,
+    ) -> Outcome:
+        receipt = _text(receipt_no, required=False, limit=MAX_RECEIPT)
+        text = _text(comment, required=False)
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            assert receipt is not None  # the workflow guard refused an empty one
+            if await cases_repo.receipt_taken(conn, case.province, receipt, case.id):
+                raise InvalidInput(N_("error.receipt_number_taken"), receipt_no=receipt)
+            return {"receipt_no": receipt}
+
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.DOCUMENTS_COMPLETE,
+            facts={"has_receipt_number": receipt is not None},
+            change=change,
+            public_comment=text,
+            data={"receipt_no": receipt},
+            notify=self._to_members(
+                "documents_complete",
+                N_("notify.member.documents_complete"),
+                receipt_no=receipt or "",
+                comment=text or "",
+            ),
+        )
+
+    async def approve(
+        self, user_id: int, case_id: int, version: int, comment: str | None = None
+    ) -> Outcome:
+        text = _text(comment, required=False)
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.APPROVE,
+            public_comment=text,
+            notify=self._to_members("approved", N_("notify.member.approved"), comment=text or ""),
+        )
+
+    async def not_approve(self, user_id: int, case_id: int, version: int, reason: str) -> Outcome:
+        text = _text(reason, required=False)
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.NOT_APPROVE,
+            facts={"has_reason": text is not None},
+            public_comment=text,
+            notify=self._to_members(
+                "not_approved", N_("notify.member.not_approved"), reason=text or ""
+            ),
+        )
+
+    async def send_for_signing(self, user_id: int, case_id: int, version: int) -> Outcome:
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.SEND_FOR_SIGNING,
+            notify=self._to_members("signing", N_("notify.member.sent_for_signing")),
+        )
+
+    async def schedule_pickup(
+        self,
+        user_id: int,
+        case_id: int,
+        version: int,
+        when: datetime,
+        place: str,
+        note: str | None = None,
+    ) -> Outcome:
+        if when.tzinfo is None:
+            raise ValueError("pickup time must be timezone-aware")
+        place_text = _text(place, required=True)
+        note_text = _text(note, required=False)
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.SCHEDULE_PICKUP,
+            data={"when": when.isoformat(), "place": place_text, "note": note_text},
+            notify=self._to_members(
+                "pickup",
+                N_("notify.member.pickup_scheduled"),
+                when=when,
+                place=place_text or "",
+                note=note_text or "",
+            ),
+        )
+
+    async def upload_certificate(
+        self, user_id: int, case_id: int, version: int, file: FileMeta
+    ) -> tuple[Outcome, Attachment]:
+        added: list[Attachment] = []
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            added.append(
+                await self._store_attachment(conn, case, CERTIFICATE_ITEM, 0, file, user_id)
+            )
+            return {}
+
+        outcome = await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.UPLOAD_CERTIFICATE,
+            change=change,
+            data={"sha256": file.sha256, "file_name": file.file_name},
+        )
+        return outcome, added[0]
+
+    async def complete(
+        self, user_id: int, case_id: int, version: int, comment: str | None = None
+    ) -> Outcome:
+        text = _text(comment, required=False)
+
+        async def notify(conn: aiosqlite.Connection, case: Case) -> list[_Note]:
+            scan = next(
+                a
+                for a in await attachments_repo.current(conn, case_id)
+                if a.item == CERTIFICATE_ITEM
+            )
+            pickup = await events_repo.latest(conn, case_id, Action.SCHEDULE_PICKUP.value)
+            assert pickup is not None  # the workflow guard requires one
+            params = {
+                "tracking_no": case.tracking_no,
+                "volunteer": case.volunteer_name,
+                "when": datetime.fromisoformat(pickup.data["when"]),
+                "place": pickup.data.get("place") or "",
+                "comment": text or "",
+            }
+            members = await self._members(conn, case)
+            return [
+                _Note(
+                    members,
+                    "completed",
+                    N_("notify.member.completed"),
+                    params,
+                    attachment_id=scan.id,
+                )
+            ]
+
+        return await self._apply(
+            user_id, case_id, version, Action.COMPLETE, public_comment=text, notify=notify
+        )
+
+    # ----- helpers --------------------------------------------------------------------------
+
+    @staticmethod
+    def _both(
+        *builders: Callable[[aiosqlite.Connection, Case], Awaitable[list[_Note]]],
+    ) -> Callable[[aiosqlite.Connection, Case], Awaitable[list[_Note]]]:
+        async def build(conn: aiosqlite.Connection, case: Case) -> list[_Note]:
+            notes: list[_Note] = []
+            for builder in builders:
+                notes.extend(await builder(conn, case))
+            return notes
+
+        return build
+
+    async def timeline(self, case_id: int) -> list[CaseEvent]:
+        return await events_repo.for_case(self.db.conn, case_id)
+
+    async def current_attachments(self, case_id: int) -> list[Attachment]:
+        return await attachments_repo.current(self.db.conn, case_id)
+
+
+def _per_language(th: str, en: str) -> dict[str, str]:
+    """A text given in both languages; the outbox picks the recipient's when it sends."""
+    return {"th": th, "en": en}
+
+
+def _flagged_list(flagged: list[dict[str, str]]) -> dict[str, str]:
+    """The flagged documents as one text per language, chosen when the message is sent."""
+
+    def lines(lang: str) -> str:
+        return "\n".join(f"• {f[lang]}: {f['reason']}" for f in flagged)
+
+    return _per_language(lines("th"), lines("en"))

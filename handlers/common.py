@@ -1,0 +1,162 @@
+"""Commands everyone has: /start, /help, /language, /cancel, and the catch-alls."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.config import SUPPORTED_LANGUAGES
+from bot.runtime import BotContext
+from bot.workflow import Role
+
+# Handler groups, in the order PTB runs them for one update.
+GROUP_IDENTIFY = -100
+GROUP_FEATURES = 0
+# Catch-alls share the features' group, registered last: PTB runs one handler per group.
+GROUP_FALLBACK = GROUP_FEATURES
+GROUP_PERSIST = 100
+
+_WELCOME = {
+    Role.NONE: "start.welcome_new",
+    Role.MEMBER: "start.welcome_member",
+    Role.OFFICER: "start.welcome_officer",
+    Role.ADMIN: "start.welcome_admin",
+}
+_HELP = {
+    Role.NONE: "help.new",
+    Role.MEMBER: "help.member",
+    Role.OFFICER: "help.officer",
+    Role.ADMIN: "help.admin",
+}
+
+
+async def identify(update: Update, context: BotContext) -> None:
+    """Look the person up in the database for every update; buttons never say who someone is."""
+    person = update.effective_user
+    if person is None:
+        return
+    services = context.services
+    user = await services.users.seen(person.id, person.full_name, person.language_code)
+    context.user = user
+    context.tr = services.catalogs.for_language(
+        services.users.language_of(user, person.language_code)
+    )
+
+
+def _role(context: BotContext) -> Role:
+    user = context.user
+    return user.role if user is not None and user.active else Role.NONE
+
+
+async def start(update: Update, context: BotContext) -> None:
+    assert update.effective_message is not None
+    name = update.effective_user.first_name if update.effective_user else ""
+    t = context.t
+    await update.effective_message.reply_text(
+        t.t(_WELCOME[_role(context)], name=name) + "\n\n" + t.t(_HELP[_role(context)])
+    )
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t.t(_HELP[_role(context)]))
+
+
+def _language_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    t = context.t
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.t(f"language.button_{lang}"),
+                    callback_data=callbacks.encode(callbacks.LANGUAGE, lang),
+                )
+                for lang in SUPPORTED_LANGUAGES
+            ]
+        ]
+    )
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t.t("language.choose"), reply_markup=_language_keyboard(context)
+    )
+
+
+async def language_chosen(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and context.user is not None
+    decoded = callbacks.decode(query.data)
+    lang = decoded.str(0) if decoded else None
+    if lang not in SUPPORTED_LANGUAGES:
+        await query.answer(context.t.t("common.stale_button"), show_alert=True)
+        return
+    await context.services.users.set_language(context.user.id, lang)
+    context.tr = context.services.catalogs.for_language(lang)
+    await query.answer()
+    await query.edit_message_text(context.t.t("language.saved"))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """Reached only when no conversation took /cancel first: there is nothing to cancel."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t.t("common.nothing_to_cancel"))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t.t("common.unknown_command"))
+
+
+async def not_understood(update: Update, context: BotContext) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t.t("common.not_understood"))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Any button no feature claimed: forged, truncated or from an old message."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(context.t.t("common.stale_button"), show_alert=True)
+
+
+async def save_conversations(update: object, context: BotContext) -> None:
+    """Write conversation state after every update, not once a minute: a crash loses nothing."""
+    await context.application.update_persistence()
+
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def identify_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [TypeHandler(Update, identify)]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("start", start, filters=PRIVATE),
+        CommandHandler("help", help_command, filters=PRIVATE),
+        CommandHandler("language", language_command, filters=PRIVATE),
+        CallbackQueryHandler(language_chosen, pattern=r"^lang:"),
+    ]
+
+
+def fallback_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("cancel", cancel, filters=PRIVATE),
+        MessageHandler(filters.COMMAND & PRIVATE, unknown_command),
+        MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.UpdateType.EDITED, not_understood),
+        CallbackQueryHandler(stale_button),
+    ]
+
+
+def persist_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [TypeHandler(object, save_conversations)]

@@ -1,0 +1,87 @@
+"""Notifications written with the change that caused them, sent later by the outbox worker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from storage.clock import to_db
+from storage.models import OutboxMessage
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    *,
+    recipient_id: int,
+    kind: str,
+    msg_id: str,
+    params: str,
+    now: datetime,
+    case_id: int | None = None,
+    event_id: int | None = None,
+    attachment_id: int | None = None,
+    urgent: bool = True,
+) -> int:
+    async with conn.execute(
+        "INSERT INTO outbox (recipient_id, case_id, event_id, attachment_id, kind, msg_id,"
+        " params, urgent, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING id",
+        (
+            recipient_id,
+            case_id,
+            event_id,
+            attachment_id,
+            kind,
+            msg_id,
+            params,
+            int(urgent),
+            to_db(now),
+            to_db(now),
+        ),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row["id"])
+
+
+async def due(conn: aiosqlite.Connection, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+    """Pending messages whose time has come, oldest first (so each recipient gets them in order)."""
+    async with conn.execute(
+        "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        (to_db(now), limit),
+    ) as cur:
+        return [OutboxMessage.from_row(r) for r in await cur.fetchall()]
+
+
+async def for_case(conn: aiosqlite.Connection, case_id: int) -> list[OutboxMessage]:
+    async with conn.execute(
+        "SELECT * FROM outbox WHERE case_id = ? ORDER BY id", (case_id,)
+    ) as cur:
+        return [OutboxMessage.from_row(r) for r in await cur.fetchall()]
+
+
+async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+        (to_db(now), message_id),
+    )
+
+
+async def reschedule(
+    conn: aiosqlite.Connection, message_id: int, error: str, next_attempt_at: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+        " WHERE id = ?",
+        (error, to_db(next_attempt_at), message_id),
+    )
+
+
+async def mark_undeliverable(
+    conn: aiosqlite.Connection, message_id: int, state: str, error: str
+) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+        (state, error, message_id),
+    )
