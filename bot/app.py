@@ -21,6 +21,7 @@ from bot.checklist import load_checklist
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.files import FileStore
 from bot.i18n import load_catalogs
+from bot.i18n_marker import N_
 from bot.outbox import deliver_due
 from bot.persistence import SQLitePersistence
 from bot.runtime import BotContext, CertBotApplication, Services
@@ -33,7 +34,13 @@ from storage.migrate import migrate
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "language", "cancel")
+# The command menu, in order, with the catalog id of each description.
+COMMANDS = {
+    "start": N_("command.start"),
+    "help": N_("command.help"),
+    "language": N_("command.language"),
+    "cancel": N_("command.cancel"),
+}
 
 
 async def open_services(settings: Settings) -> Services:
@@ -118,7 +125,7 @@ async def set_command_menus(application: CertBotApplication) -> None:
     catalogs = application.services.catalogs
     for lang in (*SUPPORTED_LANGUAGES, None):
         t = catalogs.for_language(lang or application.services.settings.default_language)
-        commands = [BotCommand(name, t.t(f"command.{name}")) for name in COMMANDS]
+        commands = [BotCommand(name, t.t(msg_id)) for name, msg_id in COMMANDS.items()]
         await application.bot.set_my_commands(commands, language_code=lang)
 
 

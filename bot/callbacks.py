@@ -27,12 +27,12 @@ class Callback:
     prefix: str
     values: tuple[int | str, ...]
 
-    def int(self, index: int) -> int:
+    def number(self, index: int) -> int:
         value = self.values[index]
         assert isinstance(value, int)
         return value
 
-    def str(self, index: int) -> str:
+    def token(self, index: int) -> str:
         value = self.values[index]
         assert isinstance(value, str)
         return value

@@ -5,16 +5,13 @@ otherwise). A naive datetime is a bug upstream, so it raises instead of being gu
 
 Month and weekday names come from Babel's CLDR data, not from a hand-written list:
 
-=========================  =============================================  ==============================
-function                   Thai                                           English
-=========================  =============================================  ==============================
-``format_date``            26 พฤศจิกายน 2569                              26 November 2026
-``format_date_short``      26 พ.ย. 2569                                   26 Nov 2026
-``format_date_weekday``    วันพฤหัสบดีที่ 26 พฤศจิกายน 2569                 Thursday, 26 November 2026
-``format_time``            15:30 น.                                       15:30
-``format_datetime``        26 พฤศจิกายน 2569 เวลา 15:30 น.                 26 November 2026, 15:30
-``format_datetime_weekday`` วันพฤหัสบดีที่ 26 พฤศจิกายน 2569 เวลา 15:30 น.  Thursday, 26 November 2026, 15:30
-=========================  =============================================  ==============================
+- ``format_date``: 26 พฤศจิกายน 2569 / 26 November 2026
+- ``format_date_short``: 26 พ.ย. 2569 / 26 Nov 2026
+- ``format_date_weekday``: วันพฤหัสบดีที่ 26 พฤศจิกายน 2569 / Thursday, 26 November 2026
+- ``format_time``: 15:30 น. / 15:30
+- ``format_datetime``: 26 พฤศจิกายน 2569 เวลา 15:30 น. / 26 November 2026, 15:30
+- ``format_datetime_weekday``: วันพฤหัสบดีที่ 26 พฤศจิกายน 2569 เวลา 15:30 น. /
+  Thursday, 26 November 2026, 15:30
 
 A ``date`` argument may also be an aware ``datetime``: it is converted to the zone first, so a
 late-evening UTC time shows the next day's date in Bangkok.

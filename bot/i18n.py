@@ -15,7 +15,9 @@ Message templates use ``str.format`` placeholders (``{name}``). Parameters are s
 - a ``datetime`` (aware) is shown in the reader's language and zone; ``{when:date}``,
   ``{when:short}``, ``{when:weekday}``, ``{when:weekday_time}`` and ``{when:time}`` pick a form;
 - a ``date`` likewise, with ``{day:short}`` and ``{day:weekday}``;
-- anything else as ``format`` would.
+- a per-language text ``{"th": "...", "en": "..."}`` (a foundation's names) shows the reader's
+  language, or another one when that is empty;
+- ``None`` shows as nothing; anything else as ``format`` would.
 
 Templates and parameters are not HTML-escaped here: a caller that sends with HTML parse mode
 escapes the person-supplied values (names, comments) it passes in.
@@ -267,13 +269,13 @@ def load_catalogs(
 
     # Every language must carry the same ids with the same placeholders.
     all_ids = frozenset().union(*(e.ids for e in entries.values()))
-    for lang, entry in entries.items():
+    for entry in entries.values():
         missing = sorted(all_ids - entry.ids)
         if missing:
             raise CatalogError(f"{entry.path}: missing ids present in other languages: {missing}")
     if len(entries) > 1:
         first_lang, first = next(iter(entries.items()))
-        for lang, entry in list(entries.items())[1:]:
+        for entry in list(entries.values())[1:]:
             for msg_id in sorted(all_ids):
                 ours = placeholders(str(entry.catalog[msg_id].string))
                 theirs = placeholders(str(first.catalog[msg_id].string))
@@ -283,6 +285,22 @@ def load_catalogs(
                         f"the {first_lang} catalog uses {sorted(theirs)}"
                     )
     return Catalogs(entries, tz)
+
+
+def _is_per_language(value: object) -> bool:
+    """A text the caller gives in several languages: ``{"th": "...", "en": "..."}``."""
+    return (
+        isinstance(value, Mapping)
+        and bool(value)
+        and all(key in SUPPORTED_LANGUAGES and isinstance(v, str) for key, v in value.items())
+    )
+
+
+def _pick_language(value: Mapping[str, str], lang: str) -> str:
+    """The reader's language; if that text is empty (say, no English name), another one."""
+    if value.get(lang):
+        return value[lang]
+    return next((text for text in value.values() if text), "")
 
 
 class _Missing:
@@ -307,8 +325,12 @@ class _Formatter(string.Formatter):
         tr = self._translator
         if isinstance(value, _Missing):
             return "{" + value.name + "}"
+        if value is None:
+            return ""
         if isinstance(value, MsgId):
             return format(tr.t(value), format_spec)
+        if _is_per_language(value):
+            return format(_pick_language(value, tr.lang), format_spec)
         if isinstance(value, _dt.datetime):
             forms = {
                 "": tr.datetime,
@@ -418,6 +440,7 @@ def choose_language(saved: str | None, telegram_code: str | None, default: str) 
 _MSG: Final = "$msg"
 _DATE: Final = "$date"
 _DATETIME: Final = "$datetime"
+_LANG: Final = "$lang"
 
 
 def _encode_value(name: str, value: object) -> object:
@@ -431,9 +454,12 @@ def _encode_value(name: str, value: object) -> object:
         return {_DATE: value.isoformat()}
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if _is_per_language(value):
+        assert isinstance(value, Mapping)
+        return {_LANG: dict(value)}
     raise TypeError(
-        f"message parameter {name!r} has type {type(value).__name__}; "
-        "use str, int, float, bool, None, MsgId, date or aware datetime"
+        f"message parameter {name!r} has type {type(value).__name__}; use str, int, float, "
+        'bool, None, MsgId, date, aware datetime or a per-language {"th": ..., "en": ...}'
     )
 
 
@@ -441,7 +467,8 @@ def encode_params(params: Mapping[str, object]) -> str:
     """JSON text for ``params`` that ``decode_params`` turns back into equal values.
 
     ``MsgId`` becomes ``{"$msg": id}``, dates ``{"$date": iso}``, datetimes
-    ``{"$datetime": iso}``; plain strings stay strings, so nothing is ambiguous.
+    ``{"$datetime": iso}``, per-language texts ``{"$lang": {"th": ..., "en": ...}}`` (decoded
+    back to a plain dict); plain strings stay strings, so nothing is ambiguous.
     """
     encoded: dict[str, object] = {}
     for name, value in params.items():
@@ -456,6 +483,11 @@ def _decode_value(name: str, value: object) -> object:
         if len(value) != 1:
             raise ValueError(f"parameter {name!r}: unexpected object {value!r}")
         ((tag, raw),) = value.items()
+        if tag == _LANG:
+            if not _is_per_language(raw):
+                raise ValueError(f"parameter {name!r}: {tag} needs {{language: text}}, got {raw!r}")
+            assert isinstance(raw, dict)
+            return dict(raw)
         if not isinstance(raw, str):
             raise ValueError(f"parameter {name!r}: {tag} needs a string, got {raw!r}")
         if tag == _MSG:

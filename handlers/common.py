@@ -14,6 +14,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.config import SUPPORTED_LANGUAGES
+from bot.i18n_marker import N_
 from bot.runtime import BotContext
 from bot.workflow import Role
 
@@ -25,17 +26,18 @@ GROUP_FALLBACK = GROUP_FEATURES
 GROUP_PERSIST = 100
 
 _WELCOME = {
-    Role.NONE: "start.welcome_new",
-    Role.MEMBER: "start.welcome_member",
-    Role.OFFICER: "start.welcome_officer",
-    Role.ADMIN: "start.welcome_admin",
+    Role.NONE: N_("start.welcome_new"),
+    Role.MEMBER: N_("start.welcome_member"),
+    Role.OFFICER: N_("start.welcome_officer"),
+    Role.ADMIN: N_("start.welcome_admin"),
 }
 _HELP = {
-    Role.NONE: "help.new",
-    Role.MEMBER: "help.member",
-    Role.OFFICER: "help.officer",
-    Role.ADMIN: "help.admin",
+    Role.NONE: N_("help.new"),
+    Role.MEMBER: N_("help.member"),
+    Role.OFFICER: N_("help.officer"),
+    Role.ADMIN: N_("help.admin"),
 }
+_LANGUAGE_BUTTON = {"th": N_("language.button_th"), "en": N_("language.button_en")}
 
 
 async def identify(update: Update, context: BotContext) -> None:
@@ -76,7 +78,7 @@ def _language_keyboard(context: BotContext) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    t.t(f"language.button_{lang}"),
+                    t.t(_LANGUAGE_BUTTON[lang]),
                     callback_data=callbacks.encode(callbacks.LANGUAGE, lang),
                 )
                 for lang in SUPPORTED_LANGUAGES
@@ -96,7 +98,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and context.user is not None
     decoded = callbacks.decode(query.data)
-    lang = decoded.str(0) if decoded else None
+    lang = decoded.token(0) if decoded else None
     if lang not in SUPPORTED_LANGUAGES:
         await query.answer(context.t.t("common.stale_button"), show_alert=True)
         return
@@ -128,7 +130,7 @@ async def stale_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(context.t.t("common.stale_button"), show_alert=True)
 
 
-async def save_conversations(update: object, context: BotContext) -> None:
+async def save_conversations(update: Update, context: BotContext) -> None:
     """Write conversation state after every update, not once a minute: a crash loses nothing."""
     await context.application.update_persistence()
 
@@ -159,4 +161,4 @@ def fallback_handlers() -> list[BaseHandler[Update, BotContext, None]]:
 
 
 def persist_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    return [TypeHandler(object, save_conversations)]
+    return [TypeHandler(Update, save_conversations)]

@@ -328,8 +328,10 @@ async def test_a_stale_version_is_refused_with_the_current_one(
     await service.claim(world.officer, case.id, case.version)
     with pytest.raises(VersionConflict) as stale:
         await service.approve(world.officer, case.id, case.version)
-    # Status is checked first: approving is not possible here at all...
-    assert stale.value.msg_id == "common.conflict" or False
+    # Approving is not possible from this status at all, but the person acted on an old
+    # view: they are shown the case as it is now, not a rule about a status they never saw.
+    assert stale.value.msg_id == "common.conflict"
+    assert stale.value.current_version == case.version + 1
     with pytest.raises(VersionConflict) as stale:
         await service.request_correction(world.officer, case.id, case.version, "แก้ไข")
     assert stale.value.current_version == case.version + 1

@@ -174,8 +174,18 @@ class CaseService:
             if case is None or not wf.may_see(actor, _ref(case)):
                 raise CaseNotFound()
             case_facts = await self._facts(conn, case_id, **(facts or {}))
-            new_status = wf.check(action, actor, _ref(case), case_facts)
-            if version is not None and version != case.version:
+            seen_old = version is not None and version != case.version
+            try:
+                new_status = wf.check(action, actor, _ref(case), case_facts)
+            except wf.NotAllowed:
+                raise
+            except wf.WorkflowError:
+                # Someone who acted on an old view is shown the case as it is now, rather
+                # than told that their action no longer fits a status they never saw.
+                if seen_old:
+                    raise VersionConflict(case.version) from None
+                raise
+            if seen_old:
                 raise VersionConflict(case.version)
             fields: dict[str, Any] = await change(conn, case, new_status) if change else {}
             if new_status is not case.status:
