@@ -17,6 +17,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n_marker import N_
 from bot.runtime import BotContext
 from bot.workflow import Role
+from handlers.replies import edit_query_message
 
 # Handler groups, in the order PTB runs them for one update.
 GROUP_IDENTIFY = -100
@@ -105,7 +106,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     await context.services.users.set_language(context.user.id, lang)
     context.tr = context.services.catalogs.for_language(lang)
     await query.answer()
-    await query.edit_message_text(context.t.t("language.saved"))
+    await edit_query_message(query, context.t.t("language.saved"))
 
 
 async def cancel(update: Update, context: BotContext) -> None:

@@ -66,7 +66,11 @@ class World:
 
 @pytest.fixture
 async def world(db: Database, clock: FakeClock) -> World:
-    now = clock()
+    return await seed_world(db, clock())
+
+
+async def seed_world(db: Database, now: datetime) -> World:
+    """Two foundations in two provinces, their members, officers, an admin and a stranger."""
     async with db.transaction() as conn:
         home = await foundations_repo.create(
             conn,

@@ -17,6 +17,7 @@ from telegram import (
     InlineKeyboardMarkup,
     InputMediaDocument,
     MenuButtonCommands,
+    Message,
     Update,
 )
 from telegram.error import (
@@ -143,7 +144,7 @@ async def test_send_edit_delete_and_current_state(bot: Bot, fake: FakeTelegram) 
     assert edited.edit_date is not None
     assert stored.text == "Done" and stored.buttons == [] and stored.edited == 1
 
-    with pytest.raises(BadRequest, match="(?i)not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
         await bot.edit_message_text("Done", chat_id=USER_ID, message_id=sent.message_id)
 
     await bot.edit_message_reply_markup(USER_ID, sent.message_id, reply_markup=keyboard())
@@ -152,7 +153,7 @@ async def test_send_edit_delete_and_current_state(bot: Bot, fake: FakeTelegram) 
     assert len(fake.calls("editMessageText")) == 1
     assert fake.calls("editMessageText", include_failed=True)[-1].failed
 
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("x", chat_id=USER_ID, message_id=999)
 
     assert await bot.delete_message(USER_ID, sent.message_id)
@@ -170,15 +171,15 @@ async def test_string_fields_are_not_json_decoded(bot: Bot, fake: FakeTelegram) 
 
 
 async def test_entity_and_limit_errors(bot: Bot, fake: FakeTelegram) -> None:
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_message(USER_ID, "<b>unclosed", parse_mode="HTML")
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_message(USER_ID, "1 < 2", parse_mode="HTML")
-    with pytest.raises(BadRequest, match="(?i)reserved"):
+    with pytest.raises(BadRequest, match=r"(?i)reserved"):
         await bot.send_message(USER_ID, "Price 10.5", parse_mode="MarkdownV2")
-    with pytest.raises(BadRequest, match="(?i)too long"):
+    with pytest.raises(BadRequest, match=r"(?i)too long"):
         await bot.send_message(USER_ID, "ก" * 4097)
-    with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
         markup = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="d" * 65)]])
         await bot.send_message(USER_ID, "hi", reply_markup=markup)
     assert fake.messages(USER_ID) == []
@@ -204,6 +205,19 @@ async def test_wait_for_message_timeout_shows_what_was_received(
     assert found.text == "first reply"
 
 
+async def test_wait_for_message_after_mark(bot: Bot, fake: FakeTelegram) -> None:
+    user = fake.user(USER_ID)
+    await bot.send_message(USER_ID, "old")
+    mark = user.mark()
+    incoming = await user.send_text("hello")
+    assert incoming["message_id"] == mark + 1  # ids are shared by both sides of the chat
+    waiter = asyncio.create_task(fake.wait_for_message(USER_ID, after=mark, timeout=2))
+    await asyncio.sleep(0.05)
+    assert not waiter.done()
+    await bot.send_message(USER_ID, "new")
+    assert (await waiter).text == "new"
+
+
 # ---- callback queries -----------------------------------------------------------------------
 
 
@@ -219,13 +233,13 @@ async def test_press_button_produces_callback_query(bot: Bot, fake: FakeTelegram
     assert query is not None
     assert query.data == "ok"
     assert query.from_user.id == USER_ID and query.from_user.first_name == "Anong"
-    assert query.message is not None and query.message.message_id == sent.message_id
-    assert query.message.text == "Choose"  # type: ignore[union-attr]
-    assert query.message.reply_markup == keyboard()  # type: ignore[union-attr]
+    assert isinstance(query.message, Message) and query.message.message_id == sent.message_id
+    assert query.message.text == "Choose"
+    assert query.message.reply_markup == keyboard()
 
     assert await bot.answer_callback_query(query.id, text="Saved", show_alert=True)
     assert [(a.text, a.show_alert) for a in user.answered_callbacks] == [("Saved", True)]
-    with pytest.raises(BadRequest, match="(?i)query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_callback_query("12345")
 
     with pytest.raises(AssertionError, match="ตกลง"):
@@ -290,9 +304,9 @@ async def test_bot_document_upload_and_download(bot: Bot, fake: FakeTelegram) ->
     assert again.document is not None and again.document.file_id == sent.document.file_id
     assert fake.messages(USER_ID)[-1].document == data
 
-    with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+    with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
         await bot.send_document(USER_ID, document="no-such-file-id")
-    with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
         await bot.get_file("no-such-file-id")
 
 
@@ -350,9 +364,10 @@ async def test_media_group_with_attachments(bot: Bot, fake: FakeTelegram) -> Non
 # ---- errors ---------------------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_429_surfaces_as_retry_after(bot: Bot, fake: FakeTelegram) -> None:
     fake.fail_next("sendMessage", retry_after=7)
-    with pytest.raises(RetryAfter, match="(?i)Retry in 7 seconds"):
+    with pytest.raises(RetryAfter, match=r"(?i)Retry in 7 seconds"):
         await bot.send_message(USER_ID, "hello")
     failed = fake.calls("sendMessage", include_failed=True)
     assert len(failed) == 1 and failed[0].failed and failed[0].status == 429
@@ -365,14 +380,14 @@ async def test_429_surfaces_as_retry_after(bot: Bot, fake: FakeTelegram) -> None
 
 async def test_server_errors_and_chat_filter(bot: Bot, fake: FakeTelegram) -> None:
     fake.fail_next("sendMessage", status=500)
-    with pytest.raises(NetworkError, match="(?i)Internal Server Error"):
+    with pytest.raises(NetworkError, match=r"(?i)Internal Server Error"):
         await bot.send_message(USER_ID, "x")
     fake.fail_next("sendMessage", status=502, times=2)
     for _ in range(2):
-        with pytest.raises(NetworkError, match="(?i)Bad Gateway"):
+        with pytest.raises(NetworkError, match=r"(?i)Bad Gateway"):
             await bot.send_message(USER_ID, "x")
     fake.fail_next("sendDocument", status=400, description="Bad Request: custom failure")
-    with pytest.raises(BadRequest, match="(?i)custom failure") as info:
+    with pytest.raises(BadRequest, match=r"(?i)custom failure") as info:
         await bot.send_document(USER_ID, document=b"abc", filename="a.txt")
     assert isinstance(info.value, TelegramError)
 
@@ -386,7 +401,7 @@ async def test_server_errors_and_chat_filter(bot: Bot, fake: FakeTelegram) -> No
 
 async def test_blocked_user_is_forbidden(bot: Bot, fake: FakeTelegram) -> None:
     fake.block(USER_ID)
-    with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
         await bot.send_message(USER_ID, "hello?")
     with pytest.raises(Forbidden):
         await bot.send_document(USER_ID, document=b"abc", filename="a.txt")
@@ -464,7 +479,7 @@ async def test_commands_and_menu_button(bot: Bot, fake: FakeTelegram) -> None:
     )
     assert await bot.get_my_commands() == ()
     assert fake.commands(language_code="th")[0] == {"command": "start", "description": "เริ่มต้น"}
-    with pytest.raises(BadRequest, match="(?i)BOT_COMMAND_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([("Start!", "bad")])
     assert await bot.delete_my_commands(language_code="th")
     assert await bot.get_my_commands(language_code="th") == ()

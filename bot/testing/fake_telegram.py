@@ -1007,6 +1007,10 @@ class FakeUser:
     def last_message(self) -> SentMessage | None:
         return self.fake.last_message(self.id)
 
+    def mark(self) -> int:
+        """See :meth:`FakeTelegram.mark`."""
+        return self.fake.mark(self.id)
+
     async def wait_for_message(
         self,
         predicate: Callable[[SentMessage], bool] | None = None,
@@ -1366,6 +1370,12 @@ class FakeTelegram:
             return []
         return [m for m in chat.bot_messages if include_deleted or not m.deleted]
 
+    def mark(self, chat_id: int) -> int:
+        """The highest message id used so far in the chat (by either side), to pass as
+        ``wait_for_message(..., after=mark)`` so only newer messages count."""
+        chat = self._chats.get(chat_id)
+        return chat.last_message_id if chat else 0
+
     def last_message(self, chat_id: int) -> SentMessage | None:
         messages = self.messages(chat_id)
         return messages[-1] if messages else None
@@ -1443,14 +1453,14 @@ class FakeTelegram:
         chat_id: int,
         predicate: Callable[[SentMessage], bool] | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109
-        *,
         after: int | None = None,
     ) -> SentMessage:
         """The first (oldest) bot message in the chat with ``message_id > after`` (any, if
         ``after`` is None) that matches ``predicate`` in its current state.
 
         Message ids in a private chat are shared by both sides, so ``after`` can be the
-        ``message_id`` of what the user just sent. Raises AssertionError with a transcript of
+        ``message_id`` of what the user just sent, or ``fake.mark(chat_id)`` taken before
+        the action (not a message count). Raises AssertionError with a transcript of
         what was received if nothing matches within ``timeout`` seconds.
         """
         found: list[SentMessage] = []

@@ -1,0 +1,73 @@
+"""The real bot, running against ``FakeTelegram``: for tests, benchmarks and the sandbox.
+
+    async with FakeTelegram() as fake, BotUnderTest.start(fake, tmp_path) as bot:
+        somchai = fake.user(1001)
+        await somchai.send_command("start")
+        await bot.settle()
+        assert "ยินดีต้อนรับ" in somchai.last_message().text
+
+``settle()`` returns once the bot has fetched and fully processed every update sent so far.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.app import running
+from bot.config import Settings
+from bot.runtime import CertBotApplication, Services
+from bot.testing.fake_telegram import FakeTelegram
+
+
+def settings_for(fake: FakeTelegram, data_dir: Path, **overrides: Any) -> Settings:
+    """Settings pointing at the fake, ignoring any ``.env`` of the developer's machine."""
+    values: dict[str, Any] = {
+        "bot_token": fake.token,
+        "api_base_url": fake.base_url,
+        "api_file_url": fake.file_url,
+        "data_dir": data_dir,
+        "outbox_interval_seconds": 0.05,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+@dataclass
+class BotUnderTest:
+    fake: FakeTelegram
+    application: CertBotApplication
+
+    @property
+    def services(self) -> Services:
+        return self.application.services
+
+    async def settle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        await self.fake.wait_delivered(timeout=timeout)
+        await self.application.update_queue.join()
+
+    async def eventually(
+        self,
+        condition: Callable[[], Awaitable[bool]],
+        timeout: float = 5.0,  # noqa: ASYNC109
+        interval: float = 0.02,
+    ) -> None:
+        """Wait until an async check (say, on the database) holds; fail clearly if it never does."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not await condition():
+            if loop.time() > deadline:
+                raise AssertionError(f"condition still false after {timeout} s: {condition}")
+            await asyncio.sleep(interval)
+
+    @classmethod
+    @asynccontextmanager
+    async def start(
+        cls, fake: FakeTelegram, data_dir: Path, **overrides: Any
+    ) -> AsyncIterator[BotUnderTest]:
+        async with running(settings_for(fake, data_dir, **overrides), poll_timeout=1) as app:
+            yield cls(fake, app)
