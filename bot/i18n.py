@@ -56,6 +56,7 @@ __all__ = [
     "Language",
     "MsgId",
     "Translator",
+    "catalog_files",
     "catalog_path",
     "choose_language",
     "decode_params",
@@ -74,7 +75,17 @@ class CatalogError(Exception):
 
 
 def catalog_path(locales_dir: Path, lang: str) -> Path:
+    """The main catalog of a language (general messages)."""
     return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalog_files(locales_dir: Path, lang: str) -> list[Path]:
+    """Every ``.po`` file of a language: ``messages.po`` plus one per feature (``officer.po``...).
+
+    Features keep their messages in their own file so that work on two features never edits
+    the same catalog; the files are merged at load time and an id may live in one file only.
+    """
+    return sorted(catalog_path(locales_dir, lang).parent.glob("*.po"))
 
 
 def placeholders(template: str) -> frozenset[str]:
@@ -191,6 +202,17 @@ def _read_catalog(path: Path, lang: str) -> Catalog:
     return catalog
 
 
+def _merge(into: Catalog, into_path: Path, extra: Catalog, extra_path: Path) -> None:
+    for message in extra:
+        if not message.id:
+            continue
+        if message.id in into:
+            raise CatalogError(
+                f"{extra_path}: msgid {message.id!r} is already defined in {into_path.parent}"
+            )
+        into[message.id] = message
+
+
 def _compile(catalog: Catalog) -> Translations:
     buffer = BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
@@ -264,6 +286,9 @@ def load_catalogs(
     for lang in languages:
         path = catalog_path(locales_dir, lang)
         catalog = _read_catalog(path, lang)
+        for extra in catalog_files(locales_dir, lang):
+            if extra != path:
+                _merge(catalog, path, _read_catalog(extra, lang), extra)
         ids = frozenset(str(m.id) for m in catalog if m.id)
         entries[lang] = _Entry(path, catalog, _compile(catalog), ids)
 

@@ -23,6 +23,7 @@ from bot.i18n import (
     CatalogError,
     Catalogs,
     MsgId,
+    catalog_files,
     catalog_path,
     choose_language,
     decode_params,
@@ -227,21 +228,36 @@ def test_workflow_errors_use_the_expected_placeholders(catalogs: Catalogs) -> No
 
 @pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_catalog_file_has_no_fuzzy_entries_and_proper_header(lang: str) -> None:
-    path = catalog_path(LOCALES, lang)
-    catalog = read_po(BytesIO(path.read_bytes()), abort_invalid=True)
-    assert not catalog.fuzzy
-    assert [m.id for m in catalog if m.id and m.fuzzy] == []
-    headers = dict(catalog.mime_headers)
-    assert headers["Language"] == lang
-    assert "charset=utf-8" in headers["Content-Type"].lower()
-    assert headers["Plural-Forms"].startswith("nplurals=")
-    assert not list(path.parent.glob("*.mo")), "compiled catalogs are built in memory, not kept"
+    for path in catalog_files(LOCALES, lang):
+        catalog = read_po(BytesIO(path.read_bytes()), abort_invalid=True)
+        assert not catalog.fuzzy
+        assert [m.id for m in catalog if m.id and m.fuzzy] == []
+        headers = dict(catalog.mime_headers)
+        assert headers["Language"] == lang
+        assert "charset=utf-8" in headers["Content-Type"].lower()
+        assert headers["Plural-Forms"].startswith("nplurals=")
+        assert not list(path.parent.glob("*.mo")), "catalogs are compiled in memory, not kept"
 
 
 @pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_every_entry_explains_itself_to_translators(lang: str) -> None:
-    catalog = read_po(BytesIO(catalog_path(LOCALES, lang).read_bytes()))
-    assert [m.id for m in catalog if m.id and not m.auto_comments] == []
+    for path in catalog_files(LOCALES, lang):
+        catalog = read_po(BytesIO(path.read_bytes()))
+        assert [m.id for m in catalog if m.id and not m.auto_comments] == [], path
+
+
+def test_feature_catalogs_merge_and_refuse_duplicate_ids(tmp_path: Path) -> None:
+    for lang in SUPPORTED_LANGUAGES:
+        _write(tmp_path, lang, _GOOD[lang])
+        extra = catalog_path(tmp_path, lang).with_name("feature.po")
+        extra.write_text(_header(lang) + 'msgid "feature.x"\nmsgstr "X"\n', encoding="utf-8")
+    loaded = load_catalogs(tmp_path)
+    assert loaded.for_language("en").t("feature.x") == "X"
+    assert loaded.for_language("th").has("test.when")
+    extra = catalog_path(tmp_path, "th").with_name("other.po")
+    extra.write_text(_header("th") + 'msgid "feature.x"\nmsgstr "Y"\n', encoding="utf-8")
+    with pytest.raises(CatalogError, match="already defined"):
+        load_catalogs(tmp_path)
 
 
 def test_messages_are_plain_text_safe_for_telegram_html(catalogs: Catalogs) -> None:

@@ -65,6 +65,7 @@ async def test_each_person_is_told_in_their_own_language(
         # Nobody else heard about it, and every row is marked sent.
         assert fake.messages(world.member) == []
         assert fake.messages(world.officer_elsewhere) == []
+
         async def all_sent() -> bool:
             rows = await outbox_repo.for_case(bot.services.db.conn, case.id)
             return {r.state for r in rows} == {"sent"}
@@ -80,6 +81,7 @@ async def test_rate_limits_and_server_errors_delay_but_never_drop(
         fake.fail_next("sendMessage", status=429, retry_after=1, chat_id=world.officer)
         fake.fail_next("sendMessage", status=502, chat_id=world.colleague)
         case = await submitted_case(bot, world)
+
         async def all_sent() -> bool:
             rows = await outbox_repo.for_case(bot.services.db.conn, case.id)
             return {r.state for r in rows} == {"sent"}

@@ -7,19 +7,24 @@ lets a test act as Telegram users, and can inject the errors the real API return
 Typical use::
 
     async with FakeTelegram() as fake:
-        app = fake.application_builder().build()          # or ApplicationBuilder().token(
-        ...                                               #   fake.token).base_url(fake.base_url)
-        async with app:                                   #   .base_file_url(fake.file_url)
+        # same as ApplicationBuilder().token(fake.token).base_url(fake.base_url)
+        #                                .base_file_url(fake.file_url)
+        app = fake.application_builder().build()
+        ...  # add handlers
+        async with app:
             await app.start()
             await app.updater.start_polling(poll_interval=0, timeout=1)
 
             somchai = fake.user(1001, first_name="Somchai")
             sent = await somchai.send_text("/start")
             reply = await fake.wait_for_message(1001, after=sent["message_id"])
-            await somchai.press("English")                # an inline button, by its exact text
-            await fake.wait_delivered()                   # the bot has fetched and confirmed it
-            await app.update_queue.join()                 # ... and processed it
+            await somchai.press("English")  # an inline button, by its exact text
+            await fake.wait_delivered()  # the bot has fetched and confirmed it ...
+            await app.update_queue.join()  # ... and processed it
             assert "Welcome" in (somchai.last_message().text or "")
+
+            fake.fail_next("sendMessage", status=429, retry_after=3)  # error injection
+            fake.block(1001)  # 403 "Forbidden: bot was blocked by the user"
 
             await app.updater.stop()
             await app.stop()
