@@ -125,3 +125,29 @@ class OutboxMessage(_Row):
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+
+
+InviteKind = Literal["member", "officer", "admin"]
+
+
+class Invite(_Row):
+    id: int
+    code_hash: str
+    kind: InviteKind
+    foundation_id: int | None
+    province: str | None
+    created_by: int
+    created_at: datetime
+    expires_at: datetime
+    used_by: int | None
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class Draft(_Row):
+    user_id: int
+    kind: str
+    data: dict[str, Any]
+    updated_at: datetime
+
+    _data = field_validator("data", mode="before")(_json_dict)
