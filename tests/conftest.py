@@ -60,8 +60,8 @@ class World:
     central_officer: int = 2003
     admin: int = 3001
     stranger: int = 4001
-    province: str = "เชียงใหม่"
-    other_province: str = "ภูเก็ต"
+    province: str = "50"
+    other_province: str = "83"
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ async def seed_world(db: Database, now: datetime) -> World:
             name_th="มูลนิธิทดสอบ",
             name_en="Test Foundation",
             registration_no="กท 123",
-            province="เชียงใหม่",
+            province="50",
             now=now,
         )
         away = await foundations_repo.create(
@@ -87,7 +87,7 @@ async def seed_world(db: Database, now: datetime) -> World:
             name_th="สมาคมอื่น",
             name_en="Other Association",
             registration_no="ภก 9",
-            province="ภูเก็ต",
+            province="83",
             now=now,
         )
         w = World(foundation_id=home.id, other_foundation_id=away.id)
