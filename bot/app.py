@@ -26,6 +26,7 @@ from bot.outbox import deliver_due
 from bot.persistence import SQLitePersistence
 from bot.runtime import BotContext, CertBotApplication, Services
 from bot.services.cases import CaseService
+from bot.services.invites import InviteService
 from bot.services.users import UserService
 from handlers import common, errors
 from storage.clock import utcnow
@@ -61,6 +62,7 @@ async def open_services(settings: Settings) -> Services:
         clock=clock,
         users=UserService(db, settings.default_language, clock),
         cases=CaseService(db, checklist, clock),
+        invites=InviteService(db, clock),
     )
     await services.users.ensure_admins(settings.admin_ids)
     return services

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.files import FileStore
 from bot.i18n import Catalogs, Translator
 from bot.services.cases import CaseService, Clock
+from bot.services.invites import InviteService
 from bot.services.users import UserService
 from storage.db import Database
 from storage.models import User
@@ -27,6 +28,7 @@ class Services:
     clock: Clock
     users: UserService
     cases: CaseService
+    invites: InviteService
 
 
 class CertBotApplication(Application[Any, Any, Any, Any, Any, Any]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
@@ -59,7 +61,24 @@ def _role(context: BotContext) -> Role:
     return user.role if user is not None and user.active else Role.NONE
 
 
+StartScreen = Callable[[Update, BotContext], Awaitable[None]]
+_START_SCREENS: dict[Role, StartScreen] = {}
+
+
+def register_start_screen(role: Role, screen: StartScreen) -> None:
+    """Let a feature own what /start shows a role (its menu); the default is welcome + help."""
+    _START_SCREENS[role] = screen
+
+
 async def start(update: Update, context: BotContext) -> None:
+    screen = _START_SCREENS.get(_role(context))
+    if screen is not None:
+        await screen(update, context)
+        return
+    await welcome(update, context)
+
+
+async def welcome(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     name = update.effective_user.first_name if update.effective_user else ""
     t = context.t
