@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -21,27 +21,20 @@ from bot.checklist import load_checklist
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.files import FileStore
 from bot.i18n import load_catalogs
-from bot.i18n_marker import N_
 from bot.outbox import deliver_due
 from bot.persistence import SQLitePersistence
 from bot.runtime import BotContext, CertBotApplication, Services
 from bot.services.cases import CaseService
 from bot.services.invites import InviteService
 from bot.services.users import UserService
+from bot.workflow import Role
 from handlers import common, errors
+from handlers.menus import commands_for
 from storage.clock import utcnow
 from storage.db import Database
 from storage.migrate import migrate
 
 logger = logging.getLogger(__name__)
-
-# The command menu, in order, with the catalog id of each description.
-COMMANDS = {
-    "start": N_("command.start"),
-    "help": N_("command.help"),
-    "language": N_("command.language"),
-    "cancel": N_("command.cancel"),
-}
 
 
 async def open_services(settings: Settings) -> Services:
@@ -127,8 +120,7 @@ async def set_command_menus(application: CertBotApplication) -> None:
     catalogs = application.services.catalogs
     for lang in (*SUPPORTED_LANGUAGES, None):
         t = catalogs.for_language(lang or application.services.settings.default_language)
-        commands = [BotCommand(name, t.t(msg_id)) for name, msg_id in COMMANDS.items()]
-        await application.bot.set_my_commands(commands, language_code=lang)
+        await application.bot.set_my_commands(commands_for(Role.NONE, t), language_code=lang)
 
 
 @contextlib.asynccontextmanager

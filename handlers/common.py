@@ -19,6 +19,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n_marker import N_
 from bot.runtime import BotContext
 from bot.workflow import Role
+from handlers.menus import set_menu_for
 from handlers.replies import edit_query_message
 
 # Handler groups, in the order PTB runs them for one update.
@@ -125,6 +126,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     await context.services.users.set_language(context.user.id, lang)
     context.tr = context.services.catalogs.for_language(lang)
     await query.answer()
+    await set_menu_for(context.bot, context.user.id, _role(context), context.t)
     await edit_query_message(query, context.t.t("language.saved"))
 
 

@@ -62,6 +62,15 @@ async def test_language_switch_is_saved_and_survives_a_restart(
         assert user.answered_callbacks, "every button press must be answered"
         stored = await users_repo.get(bot.services.db.conn, THAI_USER)
         assert stored is not None and stored.language == "en"
+        # The person's own command menu follows their language.
+        scoped = [
+            c
+            for c in fake.calls("setMyCommands")
+            if (c.params.get("scope") or {}).get("chat_id") == THAI_USER
+        ]
+        assert scoped and scoped[-1].params["commands"][0]["description"] == t_en.t(
+            "command.start"
+        )
 
     async with BotUnderTest.start(fake, tmp_path) as bot:
         await user.send_command("help")
