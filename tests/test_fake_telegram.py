@@ -556,3 +556,20 @@ async def test_application_echo_and_buttons(fake: FakeTelegram) -> None:
             await app.stop()
     assert fake.pending_updates == []
     assert [m.text for m in fake.messages(USER_ID)] == ["echo: สวัสดี", "You chose cancel"]
+
+
+async def test_flood_limits_answer_429_like_telegram() -> None:
+    from bot.testing.fake_telegram import RateLimits
+
+    limits = RateLimits(global_per_second=3, per_chat_interval=1.0)
+    async with FakeTelegram(rate_limits=limits) as fake:
+        bot = fake.bot()
+        async with bot:
+            await bot.send_message(1, "a")
+            with pytest.raises(RetryAfter):
+                await bot.send_message(1, "b")  # same chat within a second
+            await bot.send_message(2, "c")
+            await bot.send_message(3, "d")
+            with pytest.raises(RetryAfter):
+                await bot.send_message(4, "e")  # fourth in one second
+    assert limits.refused == 2

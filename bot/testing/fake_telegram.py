@@ -60,12 +60,14 @@ thread-safe.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import copy
 import html
 import itertools
 import json
 import logging
+import math
 import mimetypes
 import re
 import socket
@@ -88,6 +90,7 @@ __all__ = [
     "FakeEvent",
     "FakeTelegram",
     "FakeUser",
+    "RateLimits",
     "RecordedRequest",
     "SentMessage",
     "StoredFile",
@@ -403,6 +406,52 @@ class _Upload:
     filename: str | None
     data: bytes
     content_type: str | None
+
+
+class RateLimits:
+    """Telegram's flood limits, enforced like the real API: 429 with ``retry_after``.
+
+    At most ``global_per_second`` sending calls in any one-second window, and at most one per
+    ``per_chat_interval`` seconds to the same chat. Off unless passed to ``FakeTelegram``.
+    """
+
+    def __init__(self, global_per_second: int = 30, per_chat_interval: float = 1.0) -> None:
+        self.global_per_second = global_per_second
+        self.per_chat_interval = per_chat_interval
+        self._recent: collections.deque[float] = collections.deque()
+        self._last_in_chat: dict[int, float] = {}
+        self.refused = 0
+
+    def admit(self, chat_id: int | None, now: float) -> float:
+        """0 if the call may go now (and count it), else seconds until it may."""
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        wait = 0.0
+        if len(self._recent) >= self.global_per_second:
+            wait = 1.0 - (now - self._recent[0])
+        if chat_id is not None and chat_id in self._last_in_chat:
+            wait = max(wait, self.per_chat_interval - (now - self._last_in_chat[chat_id]))
+        if wait > 0:
+            self.refused += 1
+            return wait
+        self._recent.append(now)
+        if chat_id is not None:
+            self._last_in_chat[chat_id] = now
+        return 0.0
+
+
+# Calls that deliver something to a chat, and so count against the flood limits.
+_RATE_LIMITED = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendMediaGroup",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "editMessageCaption",
+    }
+)
 
 
 @dataclass
@@ -1109,6 +1158,7 @@ class FakeTelegram:
         bot_first_name: str = "Certificate Test Bot",
         port: int = 0,
         strict_parse_mode: bool = True,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         bot_id, sep, secret = token.partition(":")
         if not sep or not bot_id.isdigit() or not secret:
@@ -1122,6 +1172,7 @@ class FakeTelegram:
             "username": bot_username,
         }
         self.strict_parse_mode = strict_parse_mode
+        self.rate_limits = rate_limits
         self._requested_port = port
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
@@ -1879,6 +1930,14 @@ class FakeTelegram:
                 method, params, files, started, status=rule.status, description=rule.description
             )
             return self._error_response(rule.status, rule.description, parameters)
+
+        if self.rate_limits is not None and method in _RATE_LIMITED:
+            wait = self.rate_limits.admit(_coerce_chat_id(params.get("chat_id")), started)
+            if wait > 0:
+                retry_after = max(1, math.ceil(wait))
+                description = f"Too Many Requests: retry after {retry_after}"
+                self._record(method, params, files, started, status=429, description=description)
+                return self._error_response(429, description, {"retry_after": retry_after})
 
         try:
             result = await handler(_Req(method, params, files))
