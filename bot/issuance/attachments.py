@@ -1,0 +1,149 @@
+"""Attachments in the print pack: PDFs appended page for page, images one per page.
+
+Files come from applicants, so each is opened defensively before any page is laid out: a PDF
+that pypdf cannot read or that needs a password, or an image Pillow refuses (including its
+decompression-bomb guard), becomes a one-page notice asking the officer to print that file
+separately, instead of failing the whole pack. Types other than PDF, JPEG and PNG are listed on
+the cover as not included.
+
+JPEGs go into the PDF as they are (fpdf2 copies the DCT stream), which keeps 20 MB of phone
+photos cheap; a photo whose EXIF says "rotated" is turned upright first, as viewers show it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from enum import StrEnum
+
+from fpdf.enums import Align
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from bot.issuance.model import PackAttachment
+from bot.issuance.pdfdoc import ThaiPdf
+
+IMAGE_MARGIN = 12.0  # millimetres around an image page
+CAPTION_HEIGHT = 7.0
+_ORIENTATION_TAG = 0x0112
+_IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
+
+
+class Kind(StrEnum):
+    PDF = "pdf"
+    IMAGE = "image"
+    FAILED = "failed"  # should have been included; a notice page stands in for it
+    SKIPPED = "skipped"  # a type the pack does not print
+
+
+@dataclass(slots=True)
+class Prepared:
+    number: int  # 1-based, as listed on the cover
+    title: str
+    kind: Kind
+    pages: int  # pages it takes in the pack
+    reason: str = ""  # Thai, for FAILED and SKIPPED
+    reader: PdfReader | None = None
+    image: io.BytesIO | Image.Image | None = None
+    size: tuple[int, int] = (0, 0)
+    first_page: int = 0  # 1-based page in the pack, once planned
+
+
+def prepare(number: int, attachment: PackAttachment) -> Prepared:
+    data, mime = attachment.data, attachment.mime_type.lower()
+    title = attachment.title
+    if mime == "application/pdf" or data[:1024].lstrip().startswith(b"%PDF"):
+        return _prepare_pdf(number, title, data)
+    if mime in _IMAGE_TYPES:
+        return _prepare_image(number, title, data, _IMAGE_TYPES[mime])
+    return Prepared(number, title, Kind.SKIPPED, 0, f"ไฟล์ชนิด {mime} โปรดพิมพ์แยก")
+
+
+def _failed(number: int, title: str, reason: str) -> Prepared:
+    return Prepared(number, title, Kind.FAILED, 1, reason)
+
+
+def _prepare_pdf(number: int, title: str, data: bytes) -> Prepared:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return _failed(number, title, "ไฟล์ PDF มีรหัสผ่าน")
+        count = len(reader.pages)
+        for page in reader.pages:  # touch every page now, not halfway through the merge
+            _ = page.mediabox
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
+        return _failed(number, title, f"อ่านไฟล์ PDF ไม่ได้ ({type(error).__name__})")
+    if count == 0:
+        return _failed(number, title, "ไฟล์ PDF ไม่มีหน้า")
+    return Prepared(number, title, Kind.PDF, count, reader=reader)
+
+
+def _prepare_image(number: int, title: str, data: bytes, expected: str) -> Prepared:
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format != expected:
+            return _failed(number, title, f"ไฟล์ไม่ใช่ {expected} ตามที่ระบุ")
+        size = image.size
+        source: io.BytesIO | Image.Image
+        if image.getexif().get(_ORIENTATION_TAG, 1) != 1:
+            upright = ImageOps.exif_transpose(image)
+            source = _jpeg(upright) if expected == "JPEG" else upright
+            size = upright.size
+        elif expected == "JPEG":
+            # Decode at 1/8 scale (DCT scaling, cheap) only to prove the file is whole; the
+            # original bytes go into the PDF untouched.
+            image.draft("RGB", (max(1, size[0] // 8), max(1, size[1] // 8)))
+            image.load()
+            source = io.BytesIO(data)
+        else:
+            image.load()  # fpdf2 re-encodes PNGs anyway: hand it the decoded image
+            source = image
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        return _failed(number, title, f"เปิดไฟล์ภาพไม่ได้ ({type(error).__name__})")
+    return Prepared(number, title, Kind.IMAGE, 1, image=source, size=size)
+
+
+def _jpeg(image: Image.Image) -> io.BytesIO:
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=92)
+    out.seek(0)
+    return out
+
+
+def caption(item: Prepared) -> str:
+    return f"เอกสารแนบ {item.number}: {item.title}"
+
+
+def render_image_page(pdf: ThaiPdf, item: Prepared) -> None:
+    """One page, landscape for a wide image, the image as large as fits inside the margins."""
+    assert item.image is not None
+    width_px, height_px = item.size
+    pdf.add_page(orientation="landscape" if width_px > height_px else "portrait")
+    pdf.use_font(10, bold=True)
+    pdf.set_xy(IMAGE_MARGIN, IMAGE_MARGIN - 4)
+    pdf.cell(pdf.w - 2 * IMAGE_MARGIN, CAPTION_HEIGHT, _fit(pdf, caption(item)))
+    box_w = pdf.w - 2 * IMAGE_MARGIN
+    box_h = pdf.h - 2 * IMAGE_MARGIN - CAPTION_HEIGHT - 4  # room for the footer line
+    scale = min(box_w / width_px, box_h / height_px)
+    w, h = width_px * scale, height_px * scale
+    x = (pdf.w - w) / 2
+    y = IMAGE_MARGIN + CAPTION_HEIGHT + (box_h - h) / 2
+    pdf.image(item.image, x=x, y=y, w=w, h=h)
+
+
+def render_notice_page(pdf: ThaiPdf, item: Prepared) -> None:
+    pdf.add_page()
+    pdf.set_y(60)
+    pdf.paragraph(caption(item), size=16, bold=True, align=Align.C, space_after=6)
+    pdf.paragraph(
+        f"ไม่สามารถรวมเอกสารแนบนี้ในชุดพิมพ์ได้: {item.reason} โปรดพิมพ์จากไฟล์ต้นฉบับแยกต่างหาก",
+        size=14,
+        align=Align.C,
+    )
+
+
+def _fit(pdf: ThaiPdf, text: str) -> str:
+    """A caption on one line: the first line of its wrapped form, marked when cut."""
+    lines = pdf.wrap(text, pdf.w - 2 * IMAGE_MARGIN - 10)
+    return lines[0] + (" …" if len(lines) > 1 else "")

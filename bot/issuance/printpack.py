@@ -1,0 +1,139 @@
+"""The print pack: one PDF the officer prints for the governor's signature.
+
+Cover summary, draft memo (บันทึกข้อความ), draft certificate (one per language in the config's
+``[certificate.*]``), then every PDF or image attachment on pages of its own.
+
+Libraries, and why each earns its place (installed sizes, CPython 3.11 x86-64 wheels; all
+install with pip alone, no system packages):
+
+- ``fpdf2`` (3 MB; brings Pillow 22 MB and fontTools 30 MB): writes the pages, embeds Sarabun
+  as a subset, copies JPEGs in without re-encoding, and drives HarfBuzz. ReportLab has no
+  HarfBuzz shaping, so Thai marks would collide; WeasyPrint needs Pango from apt.
+- ``uharfbuzz`` (5 MB): the shaping engine behind ``set_text_shaping(True)``; without it
+  above/below vowels and tone marks are drawn at fixed offsets and overlap ("ที่", "ผู้").
+- ``pythainlp`` (67 MB, no dependencies; most of it is corpora we never load, the word list we
+  use is 1.5 MB): its ``newmm`` segmenter finds Thai word boundaries for line breaks. Also
+  considered: ICU's line breaker via ``icu4py`` (42 MB) cuts loanwords inside ("แอ|น|นา",
+  "ประ|กาศ"); ``nlpo3`` (4 MB, newmm in Rust) ships no dictionary, so we would vendor and keep
+  up a word list; ``newmm-tokenizer`` (2 MB) has had no release since 2022.
+- ``pypdf`` (4 MB, pure Python): reads applicants' PDFs and appends their pages; a malformed
+  upload raises an exception instead of crashing the process as a C parser could.
+
+Generation is CPU-bound (about 0.5 s for 20 MB of photos and PDFs, 1.2 s for one 18 MB PNG,
+see ``bench/print_pack.py``): ``build_print_pack_async`` runs it in
+a worker thread (or an executor you pass, e.g. a process pool) so the event loop keeps serving
+other users. ``bench/print_pack.py`` measures both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from concurrent.futures import Executor
+
+from pypdf import PdfWriter
+
+from bot.issuance.attachments import (
+    Kind,
+    Prepared,
+    prepare,
+    render_image_page,
+    render_notice_page,
+)
+from bot.issuance.documents import render_certificate, render_cover, render_memo
+from bot.issuance.model import (
+    FoundationInfo,
+    HistoryEntry,
+    PackAttachment,
+    PrintPackInput,
+    VolunteerInfo,
+)
+from bot.issuance.pdfdoc import ThaiPdf
+from bot.issuance.tounicode import patched_pages
+
+__all__ = [
+    "FoundationInfo",
+    "HistoryEntry",
+    "PackAttachment",
+    "PrintPackInput",
+    "VolunteerInfo",
+    "build_print_pack",
+    "build_print_pack_async",
+]
+
+
+def build_print_pack(pack: PrintPackInput) -> bytes:
+    """The whole pack as PDF bytes (blocking; see ``build_print_pack_async``)."""
+    items = [prepare(n, a) for n, a in enumerate(pack.attachments, start=1)]
+    # The cover lists each attachment's pages in the pack, which depend on how long the front
+    # matter is: lay it out once to count, then for real (a second pass only if numbers grew).
+    front = _front_matter(pack, items, {}).pages_count
+    for _ in range(4):
+        total = _plan(items, front)
+        labels = {page: f"หน้า {page}/{total}" for page in range(1, total + 1)}
+        pdf = _front_matter(pack, items, labels)
+        if pdf.pages_count == front:
+            break
+        front = pdf.pages_count
+    else:
+        raise RuntimeError("print pack layout did not settle")
+    _own_pages_for_attachments(pdf, items, labels)
+    return _assemble(pdf, front, items)
+
+
+async def build_print_pack_async(pack: PrintPackInput, executor: Executor | None = None) -> bytes:
+    """``build_print_pack`` off the event loop: in a thread, or in ``executor`` if given."""
+    if executor is None:
+        return await asyncio.to_thread(build_print_pack, pack)
+    return await asyncio.get_running_loop().run_in_executor(executor, build_print_pack, pack)
+
+
+def _front_matter(pack: PrintPackInput, items: list[Prepared], labels: dict[int, str]) -> ThaiPdf:
+    pdf = ThaiPdf(footer_text=f"เลขติดตาม {pack.tracking_no} · เลขที่รับเรื่อง {pack.receipt_no}")
+    pdf.page_labels = dict(labels)  # image pages add their own entries later
+    render_cover(pdf, pack, items)
+    render_memo(pdf, pack)
+    for lang in ("th", "en"):
+        if lang in pack.certificate:
+            render_certificate(pdf, pack, lang)
+    return pdf
+
+
+def _plan(items: list[Prepared], front_pages: int) -> int:
+    """Give every attachment its first page in the pack; return the pack's page count."""
+    page = front_pages + 1
+    for item in items:
+        item.first_page = page
+        page += item.pages
+    return page - 1
+
+
+def _own_pages_for_attachments(pdf: ThaiPdf, items: list[Prepared], labels: dict[int, str]) -> None:
+    # Image and notice pages are drawn by fpdf2 after the front matter; their footers need the
+    # page number they will have once the PDF attachments are slotted in between.
+    for item in items:
+        if item.kind in (Kind.IMAGE, Kind.FAILED):
+            pdf.page_labels[pdf.pages_count + 1] = labels[item.first_page]
+            if item.kind is Kind.IMAGE:
+                render_image_page(pdf, item)
+            else:
+                render_notice_page(pdf, item)
+
+
+def _assemble(pdf: ThaiPdf, front: int, items: list[Prepared]) -> bytes:
+    own = patched_pages(pdf)
+    writer = PdfWriter()
+    for page in own[:front]:
+        writer.add_page(page)
+    next_own = front
+    for item in items:
+        if item.kind is Kind.PDF:
+            assert item.reader is not None
+            for page in item.reader.pages:
+                writer.add_page(page)
+        elif item.kind in (Kind.IMAGE, Kind.FAILED):
+            writer.add_page(own[next_own])
+            next_own += 1
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
