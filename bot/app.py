@@ -23,13 +23,27 @@ from bot.files import FileStore
 from bot.i18n import load_catalogs
 from bot.outbox import deliver_due
 from bot.persistence import SQLitePersistence
+from bot.privacy import load_privacy_notice
 from bot.runtime import BotContext, CertBotApplication, Services
+from bot.services.applications import ApplicationService
 from bot.services.cases import CaseService
+from bot.services.corrections import CorrectionService
+from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService
+from bot.services.officers import OfficerService
 from bot.services.users import UserService
 from bot.workflow import Role
 from handlers import common, errors
+from handlers.foundation import conversation as foundation_conversation
+from handlers.foundation import joining as foundation_joining
+from handlers.foundation import tracking as foundation_tracking
 from handlers.menus import commands_for
+from handlers.officer import admin as officer_admin
+from handlers.officer import case_view as officer_case_view
+from handlers.officer import dashboard as officer_dashboard
+from handlers.officer import join as officer_join
+from handlers.officer import review as officer_review
+from handlers.officer import review_input as officer_review_input
 from storage.clock import utcnow
 from storage.db import Database
 from storage.migrate import migrate
@@ -46,6 +60,9 @@ async def open_services(settings: Settings) -> Services:
     catalogs = load_catalogs(settings.locales_dir, tz=settings.tz)
     checklist = load_checklist(settings.checklist_file)
     clock = utcnow
+    cases = CaseService(db, checklist, clock)
+    privacy = load_privacy_notice(settings.privacy_notice_file)
+    invites = InviteService(db, clock)
     services = Services(
         settings=settings,
         db=db,
@@ -54,8 +71,13 @@ async def open_services(settings: Settings) -> Services:
         files=FileStore(settings.files_dir),
         clock=clock,
         users=UserService(db, settings.default_language, clock),
-        cases=CaseService(db, checklist, clock),
-        invites=InviteService(db, clock),
+        cases=cases,
+        invites=invites,
+        privacy=privacy,
+        foundations=FoundationService(db, cases, invites, privacy, clock, settings.tz),
+        applications=ApplicationService(db, cases, privacy.version, clock, settings.tz),
+        corrections=CorrectionService(db, cases, clock, settings.tz),
+        officers=OfficerService(cases, settings.tz),
     )
     await services.users.ensure_admins(settings.admin_ids)
     return services
@@ -94,6 +116,15 @@ def build_application(services: Services) -> CertBotApplication:
 def register_handlers(application: CertBotApplication) -> None:
     """Every handler, in the order PTB consults them. Features add their line here."""
     application.add_handlers(common.identify_handlers(), group=common.GROUP_IDENTIFY)
+    application.add_handlers(officer_join.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(officer_review_input.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(officer_review.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(officer_dashboard.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(officer_case_view.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(officer_admin.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(foundation_conversation.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(foundation_joining.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(foundation_tracking.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(common.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(common.fallback_handlers(), group=common.GROUP_FALLBACK)
     application.add_handlers(common.persist_handlers(), group=common.GROUP_PERSIST)

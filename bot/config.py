@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     locales_dir: Path = REPO_ROOT / "locales"
     checklist_file: Path = REPO_ROOT / "bot" / "checklist.toml"
+    privacy_notice_file: Path = REPO_ROOT / "bot" / "privacy_notice.toml"
     # How often PTB flushes conversation state; our own drafts are saved as they fill.
     persistence_interval_seconds: float = Field(default=5.0, gt=0, le=600)
     outbox_interval_seconds: float = Field(default=2.0, gt=0, le=600)

@@ -8,10 +8,11 @@ ones after it for the same person wait too.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.i18n import Translator, decode_params
@@ -25,6 +26,25 @@ logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=30)
 
+Buttons = Callable[[OutboxMessage, Translator], InlineKeyboardMarkup | None]
+_BUTTONS: dict[str, Buttons] = {}
+
+
+def register_buttons(name: str, make: Buttons) -> None:
+    """Let a feature put buttons under the notifications it knows (say, "Open case").
+
+    ``make`` returns None for messages that are not its own; the first markup found is used.
+    """
+    _BUTTONS[name] = make
+
+
+def buttons_for(message: OutboxMessage, t: Translator) -> InlineKeyboardMarkup | None:
+    for make in _BUTTONS.values():
+        markup = make(message, t)
+        if markup is not None:
+            return markup
+    return None
+
 
 def render(message: OutboxMessage, t: Translator) -> str:
     params: dict[str, Any] = decode_params(message.params)
@@ -35,9 +55,15 @@ def render(message: OutboxMessage, t: Translator) -> str:
     return t.t(message.msg_id, **params)
 
 
-async def _send(bot: Bot, services: Services, message: OutboxMessage, text: str) -> None:
+async def _send(
+    bot: Bot,
+    services: Services,
+    message: OutboxMessage,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
     if message.attachment_id is None:
-        await bot.send_message(message.recipient_id, text)
+        await bot.send_message(message.recipient_id, text, reply_markup=markup)
         return
     attachment = await attachments_repo.get(services.db.conn, message.attachment_id)
     if attachment is None:
@@ -46,10 +72,14 @@ async def _send(bot: Bot, services: Services, message: OutboxMessage, text: str)
     if not document:
         document = services.files.get(attachment.sha256)
     await bot.send_document(
-        message.recipient_id, document, caption=text[:1024], filename=attachment.file_name
+        message.recipient_id,
+        document,
+        caption=text[:1024],
+        filename=attachment.file_name,
+        reply_markup=markup if len(text) <= 1024 else None,
     )
     if len(text) > 1024:
-        await bot.send_message(message.recipient_id, text)
+        await bot.send_message(message.recipient_id, text, reply_markup=markup)
 
 
 async def deliver_due(bot: Bot, services: Services, limit: int = 50) -> int:
@@ -63,7 +93,7 @@ async def deliver_due(bot: Bot, services: Services, limit: int = 50) -> int:
         user = await users_repo.get(services.db.conn, message.recipient_id)
         t = services.catalogs.for_language(services.users.language_of(user))
         try:
-            await _send(bot, services, message, render(message, t))
+            await _send(bot, services, message, render(message, t), buttons_for(message, t))
         except RetryAfter as error:
             delay = error.retry_after
             seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)

@@ -11,8 +11,13 @@ from bot.checklist import Checklist
 from bot.config import Settings
 from bot.files import FileStore
 from bot.i18n import Catalogs, Translator
+from bot.privacy import PrivacyNotice
+from bot.services.applications import ApplicationService
 from bot.services.cases import CaseService, Clock
+from bot.services.corrections import CorrectionService
+from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService
+from bot.services.officers import OfficerService
 from bot.services.users import UserService
 from storage.db import Database
 from storage.models import User
@@ -29,6 +34,11 @@ class Services:
     users: UserService
     cases: CaseService
     invites: InviteService
+    privacy: PrivacyNotice
+    foundations: FoundationService
+    applications: ApplicationService
+    corrections: CorrectionService
+    officers: OfficerService
 
 
 class CertBotApplication(Application[Any, Any, Any, Any, Any, Any]):

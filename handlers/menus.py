@@ -23,9 +23,21 @@ BASE_COMMANDS: dict[str, MsgId] = {
 # Extra commands per role, in menu order, with the catalog id of each description.
 ROLE_COMMANDS: dict[Role, dict[str, MsgId]] = {
     Role.NONE: {},
-    Role.MEMBER: {},
-    Role.OFFICER: {},
-    Role.ADMIN: {},
+    Role.MEMBER: {
+        "new": N_("foundation.command.new"),
+        "continue": N_("foundation.command.continue"),
+        "cases": N_("foundation.command.cases"),
+        "invite": N_("foundation.command.invite"),
+    },
+    Role.OFFICER: {
+        "dashboard": N_("officer.command.dashboard"),
+        "find": N_("officer.command.find"),
+    },
+    Role.ADMIN: {
+        "dashboard": N_("officer.command.dashboard"),
+        "find": N_("officer.command.find"),
+        "officers": N_("officer.command.officers"),
+    },
 }
 
 

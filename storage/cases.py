@@ -78,6 +78,8 @@ async def get_by_tracking(conn: aiosqlite.Connection, tracking_no: str) -> Case 
 _UPDATABLE = frozenset(
     {
         "status",
+        # Only ever changed on a draft (EDIT_DRAFT): the workplace decides the office.
+        "province",
         "volunteer_name",
         "passport_no",
         "details",

@@ -68,9 +68,7 @@ async def test_language_switch_is_saved_and_survives_a_restart(
             for c in fake.calls("setMyCommands")
             if (c.params.get("scope") or {}).get("chat_id") == THAI_USER
         ]
-        assert scoped and scoped[-1].params["commands"][0]["description"] == t_en.t(
-            "command.start"
-        )
+        assert scoped and scoped[-1].params["commands"][0]["description"] == t_en.t("command.start")
 
     async with BotUnderTest.start(fake, tmp_path) as bot:
         await user.send_command("help")

@@ -399,6 +399,66 @@ class CaseService:
             ),
         )
 
+    async def update_draft(
+        self,
+        user_id: int,
+        case_id: int,
+        version: int,
+        *,
+        volunteer_name: str,
+        passport_no: str,
+        details: dict[str, Any],
+        province: str,
+    ) -> Outcome:
+        """The foundation changed its draft; the province follows the volunteer's workplace."""
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            return {
+                "volunteer_name": volunteer_name,
+                "passport_no": passport_no,
+                "details": details,
+                "province": province,
+            }
+
+        return await self._apply(user_id, case_id, version, Action.EDIT_DRAFT, change=change)
+
+    async def resubmit_corrected(
+        self,
+        user_id: int,
+        case_id: int,
+        version: int,
+        *,
+        details: dict[str, Any] | None = None,
+        comment: str | None = None,
+    ) -> Outcome:
+        """Resubmit, changing the volunteer's details in the same step when the officer asked."""
+        changed: list[str] = []
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            merged = {**case.details, **(details or {})}
+            changed.extend(sorted(k for k in merged if merged[k] != case.details.get(k)))
+            if not changed:
+                return {}
+            return {
+                "details": merged,
+                "volunteer_name": str(merged.get("full_name") or case.volunteer_name),
+                "passport_no": str(merged.get("passport_no") or case.passport_no),
+            }
+
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.RESUBMIT,
+            change=change,
+            public_comment=_text(comment, required=False),
+            data={"changed_fields": changed},
+            notify=self._both(
+                self._to_officers("resubmitted", N_("notify.officer.resubmitted")),
+                self._to_members("resubmitted", N_("notify.member.resubmitted")),
+            ),
+        )
+
     # ----- office side ----------------------------------------------------------------------
 
     async def claim(self, user_id: int, case_id: int, version: int) -> Outcome:
@@ -412,6 +472,49 @@ class CaseService:
             Action.CLAIM,
             change=change,
             data={"claimed_by": user_id},
+        )
+
+    async def take_over(self, user_id: int, case_id: int, version: int) -> Outcome:
+        """Claim a case a colleague had claimed; the event keeps whose it was."""
+        data: dict[str, Any] = {"claimed_by": user_id, "taken_from": None}
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            data["taken_from"] = case.claimed_by  # filled before the event is written
+            return {"claimed_by": user_id}
+
+        return await self._apply(user_id, case_id, version, Action.CLAIM, change=change, data=data)
+
+    async def mark_remaining(
+        self, user_id: int, case_id: int, version: int, verdict: Verdict
+    ) -> Outcome:
+        """Mark, in one step, every current document not yet judged at this stage.
+
+        Preliminary check: unmarked documents become ``complete`` (flagged ones keep their
+        mark). Consideration: every document not yet ``correct`` becomes ``correct``.
+        """
+        marked: list[int] = []
+        now = self.clock()
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            stage = "correct" if case.status is Status.AWAITING_CONSIDERATION else "complete"
+            if verdict != stage:
+                raise InvalidInput(N_("error.verdict_not_for_stage"))
+            for a in await attachments_repo.current(conn, case_id):
+                waiting = a.verdict is None if stage == "complete" else a.verdict != "correct"
+                if a.item != CERTIFICATE_ITEM and waiting:
+                    await attachments_repo.set_verdict(conn, a.id, verdict, None, user_id, now)
+                    marked.append(a.id)
+            if not marked:
+                raise InvalidInput(N_("officer.error.nothing_to_mark"))
+            return {}
+
+        return await self._apply(
+            user_id,
+            case_id,
+            version,
+            Action.MARK_ATTACHMENT,
+            change=change,
+            data={"verdict": verdict, "attachment_ids": marked},
         )
 
     async def add_internal_note(self, user_id: int, case_id: int, note: str) -> Outcome:

@@ -1,0 +1,1 @@
+"""The foundation side of the bot: joining, registering, applying, tracking, correcting."""

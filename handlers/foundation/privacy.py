@@ -1,0 +1,29 @@
+"""Showing the privacy notice, with the buttons to accept or decline it."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.runtime import BotContext
+from handlers.foundation import buttons
+from handlers.foundation.render import button, keyboard
+from handlers.foundation.respond import say
+
+# What accepting leads to: registering, a new application, or joining by invitation.
+THEN_REGISTER, THEN_APPLY, THEN_JOIN = "reg", "app", "join"
+
+
+async def show_notice(update: Update, context: BotContext, then: str) -> None:
+    t = context.t
+    notice = context.services.foundations.notice
+    text = notice.text(t.lang) + "\n\n" + t.t("foundation.privacy.ask")
+    await say(
+        update,
+        text,
+        keyboard(
+            [
+                [button(t.t("foundation.privacy.accept"), buttons.PRIVACY_ACCEPT, then)],
+                [button(t.t("foundation.privacy.decline"), buttons.PRIVACY_DECLINE)],
+            ]
+        ),
+    )

@@ -1,0 +1,288 @@
+"""Case actions that need typing: a needs-correction reason, an internal note, and the results
+of the preliminary check and of the consideration.
+
+One persistent conversation: a button (``op``) asks for the text, the officer types it (the
+receipt number is re-asked while the office already uses it), a summary is shown, and only
+``oy`` saves. What was typed waits in ``user_data`` (saved after every update), validated by
+``Pending``. Returning a case is final, so it asks for a second confirmation.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.i18n_marker import N_
+from bot.runtime import BotContext
+from bot.services.cases import MAX_COMMENT, MAX_RECEIPT
+from bot.services.errors import InvalidInput, VersionConflict
+from bot.services.officers import CaseView
+from bot.workflow import ACTION_LABEL, PreconditionFailed, Status, WorkflowError
+from handlers import common
+from handlers.officer import codes
+from handlers.officer.access import END, Press, on_message, on_press
+from handlers.officer.case_render import case_markup, case_text
+from handlers.officer.case_view import render_case, show_fresh
+from handlers.officer.prompts import (
+    ACTION,
+    Pending,
+    load,
+    optional,
+    prompt_screen,
+    save,
+    summary_screen,
+)
+from handlers.officer.render import button
+from storage.models import User
+
+TEXT = "TEXT"
+
+
+def _precheck(act: str, view: CaseView) -> None:
+    """Refuse before asking for text what could not be saved anyway."""
+    facts = view.facts
+    if act not in ACTION or ACTION[act] not in view.actions:
+        raise InvalidInput(N_("common.stale_button"))
+    if act == "fix" and view.case.status is Status.AWAITING_CONSIDERATION:
+        raise InvalidInput(N_("error.verdict_not_for_stage"))
+    if act == "done" and (facts.unreviewed_required or facts.flagged_attachments):
+        raise PreconditionFailed(N_("error.documents_not_all_complete"))
+    if act == "appr" and view.not_correct:
+        raise PreconditionFailed(N_("officer.error.not_all_correct"))
+
+
+async def prompt_press(press: Press) -> object:
+    act, case_id, version, attachment_id = codes.case_act(press.data)
+    view = await press.services.officers.case_view(press.user.id, case_id)
+    if view.case.version != version:
+        await show_fresh(press, case_id)
+        return END
+    _precheck(act, view)
+    pending = Pending.model_validate(
+        {
+            "act": act,
+            "case_id": case_id,
+            "version": version,
+            "attachment_id": attachment_id,
+            "expects": "receipt" if act == "done" else "text",
+        }
+    )
+    text, markup = prompt_screen(press.t, view, pending, press.services.checklist)
+    save(press.context, pending)
+    await press.edit(text, markup)
+    return TEXT
+
+
+Reply = Callable[[str, InlineKeyboardMarkup | None], Awaitable[object]]
+
+
+async def _accept(
+    context: BotContext, user: User, pending: Pending, text: str | None, reply: Reply
+) -> object:
+    """Take the typed text (None: skipped) and ask for the next one, or show the summary."""
+    t, services = context.t, context.services
+    view = await services.officers.case_view(user.id, pending.case_id)
+    if view.case.version != pending.version and pending.act != "note":
+        save(context, None)
+        notice = t.t("common.conflict")
+        checklist = services.checklist
+        await reply(case_text(t, checklist, view, notice), case_markup(t, checklist, view))
+        return END
+    if pending.expects == "receipt":
+        assert text is not None
+        if not await services.officers.receipt_free(user.id, pending.case_id, text):
+            taken = t.t("error.receipt_number_taken", receipt_no=text)
+            prompt, markup = prompt_screen(t, view, pending, services.checklist)
+            await reply(taken + "\n\n" + prompt, markup)
+            return TEXT
+        pending = pending.model_copy(update={"receipt": text, "expects": "comment"})
+        save(context, pending)
+        await reply(*prompt_screen(t, view, pending, services.checklist))
+        return TEXT
+    if text is None and not optional(pending, view):
+        prompt, markup = prompt_screen(t, view, pending, services.checklist)
+        await reply(t.t("error.text_required") + "\n\n" + prompt, markup)
+        return TEXT
+    pending = pending.model_copy(update={"text": text, "expects": "confirm"})
+    save(context, pending)
+    await reply(*summary_screen(t, view, pending, services.checklist))
+    return END
+
+
+async def text_message(update: Update, context: BotContext, user: User) -> object:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    pending = load(context)
+    if pending is None or pending.expects == "confirm":
+        await message.reply_text(context.t.t("common.not_understood"))
+        return END
+    text = message.text.strip()
+    limit = MAX_RECEIPT if pending.expects == "receipt" else MAX_COMMENT
+    if not text:
+        await message.reply_text(context.t.t("error.text_required"))
+        return TEXT
+    if len(text) > limit:
+        await message.reply_text(context.t.t("error.text_too_long", limit=limit))
+        return TEXT
+
+    async def reply(body: str, markup: InlineKeyboardMarkup | None) -> object:
+        return await message.reply_text(body, reply_markup=markup)
+
+    return await _accept(context, user, pending, text, reply)
+
+
+async def not_text(update: Update, context: BotContext, user: User) -> object:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t.t("officer.error.expected_text"))
+    return TEXT
+
+
+async def skip_press(press: Press) -> object:
+    pending = load(press.context)
+    case_id, version = press.data.number(0), press.data.number(1)
+    if pending is None or (pending.case_id, pending.version) != (case_id, version):
+        press.say(press.t.t("common.stale_button"), alert=True)
+        return END
+
+    async def reply(body: str, markup: InlineKeyboardMarkup | None) -> object:
+        await press.edit(body, markup)
+        return None
+
+    return await _accept(press.context, press.user, pending, None, reply)
+
+
+async def _execute(press: Press, p: Pending) -> None:
+    user, cases = press.user.id, press.services.cases
+    if p.act == "fix":
+        await cases.mark_attachment(
+            user, p.case_id, p.version, p.attachment_id, "needs_correction", p.text
+        )
+    elif p.act == "note":
+        await cases.add_internal_note(user, p.case_id, p.text or "")
+    elif p.act == "corr":
+        await cases.request_correction(user, p.case_id, p.version, p.text)
+    elif p.act == "ret":
+        await cases.return_not_eligible(user, p.case_id, p.version, p.text or "")
+    elif p.act == "done":
+        await cases.documents_complete(user, p.case_id, p.version, p.receipt or "", p.text)
+    elif p.act == "appr":
+        await press.services.officers.approve(user, p.case_id, p.version, p.text)
+    else:
+        await cases.not_approve(user, p.case_id, p.version, p.text or "")
+
+
+async def confirm_press(press: Press) -> object:
+    case_id, version, step = (press.data.number(i) for i in range(3))
+    pending = load(press.context)
+    t = press.t
+    if (
+        pending is None
+        or pending.expects != "confirm"
+        or (pending.case_id, pending.version) != (case_id, version)
+    ):
+        # A second tap after saving, or a summary replaced by a newer one.
+        await show_fresh(press, case_id)
+        return END
+    if pending.act == "ret" and step == 1:
+        # Returning is final: the first confirmation (or a double tap on it) asks once more.
+        pending = pending.model_copy(update={"confirmations": 1})
+        save(press.context, pending)
+        view = await press.services.officers.case_view(press.user.id, case_id)
+        final = t.t("officer.confirm.return_final", tracking_no=view.case.tracking_no)
+        markup = InlineKeyboardMarkup(
+            [
+                [button(t.t("officer.button.return_final"), codes.CONFIRM, case_id, version, 2)],
+                [button(t.t("officer.button.cancel"), codes.CANCEL, case_id)],
+            ]
+        )
+        await press.edit(final, markup)
+        return END
+    if step != pending.confirmations + 1:
+        press.say(t.t("common.stale_button"), alert=True)
+        return END
+    try:
+        await _execute(press, pending)
+    except VersionConflict:
+        save(press.context, None)
+        await show_fresh(press, case_id)
+        return END
+    except InvalidInput as error:
+        if error.msg_id != "error.receipt_number_taken":
+            raise
+        # A colleague used the number a moment ago: ask for another one.
+        pending = pending.model_copy(update={"expects": "receipt", "receipt": None, "text": None})
+        save(press.context, pending)
+        view = await press.services.officers.case_view(press.user.id, case_id)
+        prompt, markup = prompt_screen(t, view, pending, press.services.checklist)
+        await press.edit(t.t(error.msg_id, **error.params) + "\n\n" + prompt, markup)
+        return TEXT
+    except WorkflowError:
+        save(press.context, None)
+        raise
+    save(press.context, None)
+    notice = t.t("officer.saved", action=ACTION_LABEL[ACTION[pending.act]])
+    press.say(notice)
+    await render_case(press, case_id, notice=notice)
+    return END
+
+
+async def cancel_press(press: Press) -> object:
+    save(press.context, None)
+    await render_case(press, press.data.number(0), notice=press.t.t("officer.cancelled"))
+    return END
+
+
+async def cancel_command(update: Update, context: BotContext, user: User) -> object:
+    assert update.effective_message is not None
+    save(context, None)
+    await update.effective_message.reply_text(context.t.t("common.cancelled"))
+    return END
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    with warnings.catch_warnings():
+        # Buttons and typed text in one conversation: PTB warns that with per_message=False
+        # it tracks the conversation per chat, which is exactly what is wanted here.
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        conversation: ConversationHandler[BotContext] = ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(on_press(prompt_press), pattern=codes.pattern(codes.PROMPT)),
+                CallbackQueryHandler(on_press(confirm_press), pattern=codes.pattern(codes.CONFIRM)),
+            ],
+            states={
+                TEXT: [
+                    MessageHandler(
+                        filters.TEXT & ~filters.COMMAND & common.PRIVATE, on_message(text_message)
+                    ),
+                    CallbackQueryHandler(on_press(skip_press), pattern=codes.pattern(codes.SKIP)),
+                    MessageHandler(
+                        ~filters.COMMAND & ~filters.UpdateType.EDITED & common.PRIVATE,
+                        on_message(not_text),
+                    ),
+                ],
+            },
+            fallbacks=[
+                CallbackQueryHandler(on_press(cancel_press), pattern=codes.pattern(codes.CANCEL)),
+                CommandHandler("cancel", on_message(cancel_command), filters=common.PRIVATE),
+            ],
+            name="officer_review",
+            persistent=True,
+            allow_reentry=True,
+        )
+    return [
+        conversation,
+        # A Cancel button pressed after the conversation ended still shows the case.
+        CallbackQueryHandler(on_press(cancel_press), pattern=codes.pattern(codes.CANCEL)),
+    ]

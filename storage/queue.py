@@ -1,0 +1,118 @@
+"""The officers' view of cases: counts per status, bucket pages and search, one province or all.
+
+Every query here stays on an index at 100,000 cases: counts on ``cases_queue`` /
+``cases_status_queue`` (covering), pages on ``cases_bucket_queue`` / ``cases_bucket_queue_all``
+(the ``bucket`` column of migration 0004), already in submission order so no sort is needed.
+``province`` None means every province (the central office and admins).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.workflow import Bucket, Status, statuses_in
+from storage.models import _Row
+
+# One row of a list: the case with the names a list shows (foundation, who claimed it).
+_ROW_SELECT = (
+    "SELECT c.id, c.tracking_no, c.status, c.version, c.volunteer_name, c.passport_no,"
+    " c.receipt_no, c.submitted_at, c.closed_at, c.claimed_by,"
+    " u.display_name AS claimer_name, f.name_th AS foundation_th, f.name_en AS foundation_en"
+    " FROM cases c JOIN foundations f ON f.id = c.foundation_id"
+    " LEFT JOIN users u ON u.id = c.claimed_by"
+)
+
+
+class QueueRow(_Row):
+    id: int
+    tracking_no: str
+    status: Status
+    version: int
+    volunteer_name: str
+    passport_no: str
+    receipt_no: str | None
+    submitted_at: datetime | None
+    closed_at: datetime | None
+    claimed_by: int | None
+    claimer_name: str | None
+    foundation_th: str
+    foundation_en: str
+
+
+def _scope(province: str | None) -> tuple[str, tuple[object, ...]]:
+    return ("c.province = ? AND ", (province,)) if province is not None else ("", ())
+
+
+async def status_counts(conn: aiosqlite.Connection, province: str | None) -> dict[Status, int]:
+    """How many submitted cases have each status (drafts are the foundation's own)."""
+    where, params = ("WHERE province = ?", (province,)) if province is not None else ("", ())
+    async with conn.execute(
+        f"SELECT status, COUNT(*) AS n FROM cases {where} GROUP BY status", params
+    ) as cur:
+        rows = await cur.fetchall()
+    counts = {Status(r["status"]): int(r["n"]) for r in rows}
+    counts.pop(Status.DRAFT, None)
+    return counts
+
+
+async def bucket_size(conn: aiosqlite.Connection, province: str | None, bucket: Bucket) -> int:
+    # Counted by status, not by ``bucket``: SQLite (3.40) does not treat an index on a virtual
+    # column as covering, so that count would read every row; the status indexes cover it.
+    where, params = _scope(province)
+    statuses = [s.value for s in statuses_in(bucket)]
+    marks = ", ".join("?" for _ in statuses)
+    async with conn.execute(
+        f"SELECT COUNT(*) FROM cases c WHERE {where}c.status IN ({marks})", (*params, *statuses)
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def bucket_page(
+    conn: aiosqlite.Connection, province: str | None, bucket: Bucket, offset: int, limit: int
+) -> list[QueueRow]:
+    """One page of a bucket, oldest submission first (ties by id, so pages never overlap)."""
+    where, params = _scope(province)
+    async with conn.execute(
+        f"{_ROW_SELECT} WHERE {where}c.bucket = ? ORDER BY c.submitted_at, c.id LIMIT ? OFFSET ?",
+        (*params, bucket.value, limit, offset),
+    ) as cur:
+        return [QueueRow.from_row(r) for r in await cur.fetchall()]
+
+
+def like_pattern(term: str) -> str:
+    """``%term%`` with LIKE's own wildcards taken literally."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def search(
+    conn: aiosqlite.Connection, province: str | None, patterns: tuple[str, ...], limit: int
+) -> list[QueueRow]:
+    """Submitted cases whose tracking, receipt or passport number, volunteer or foundation name
+    matches one of the LIKE ``patterns``, oldest first.
+
+    LIKE ignores case for ASCII letters only; the service passes a lower- and an upper-case
+    pattern when the term has other letters (é, ü). Thai has no case. Foundations are matched
+    first (a small table), so each case row is tested on its own four columns only.
+    """
+    where, params = _scope(province)
+    fields = ("c.tracking_no", "COALESCE(c.receipt_no, '')", "c.passport_no", "c.volunteer_name")
+    tests: list[str] = []
+    values: list[object] = []
+    for pattern in patterns:
+        tests += [f"{field} LIKE ? ESCAPE '\\'" for field in fields]
+        values += [pattern] * len(fields)
+    names = " OR ".join(
+        "name_th LIKE ? ESCAPE '\\' OR name_en LIKE ? ESCAPE '\\'" for _ in patterns
+    )
+    tests.append(f"c.foundation_id IN (SELECT id FROM foundations WHERE {names})")
+    values += [p for pattern in patterns for p in (pattern, pattern)]
+    async with conn.execute(
+        f"{_ROW_SELECT} WHERE {where}c.status <> 'draft' AND ({' OR '.join(tests)})"
+        " ORDER BY c.submitted_at, c.id LIMIT ?",
+        (*params, *values, limit),
+    ) as cur:
+        return [QueueRow.from_row(r) for r in await cur.fetchall()]
