@@ -54,6 +54,15 @@ async def due(conn: aiosqlite.Connection, now: datetime, limit: int = 100) -> li
         return [OutboxMessage.from_row(r) for r in await cur.fetchall()]
 
 
+async def count_due(conn: aiosqlite.Connection, now: datetime) -> int:
+    async with conn.execute(
+        "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?",
+        (to_db(now),),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def for_case(conn: aiosqlite.Connection, case_id: int) -> list[OutboxMessage]:
     async with conn.execute(
         "SELECT * FROM outbox WHERE case_id = ? ORDER BY id", (case_id,)

@@ -46,18 +46,21 @@ def last_text(user: FakeUser) -> str:
 
 async def say(bot: BotUnderTest, user: FakeUser, text: str) -> str:
     """Type a message; the bot's answer."""
+    await bot.settle()  # notifications queued earlier arrive first, not amid the answer
     await user.send_text(text)
     await bot.settle()
     return last_text(user)
 
 
 async def press(bot: BotUnderTest, user: FakeUser, label: str) -> str:
+    await bot.settle()
     await user.press(label)
     await bot.settle()
     return last_text(user)
 
 
 async def command(bot: BotUnderTest, user: FakeUser, name: str, *args: str) -> str:
+    await bot.settle()
     await user.send_command(name, *args)
     await bot.settle()
     return last_text(user)
@@ -66,6 +69,7 @@ async def command(bot: BotUnderTest, user: FakeUser, name: str, *args: str) -> s
 async def send_file(
     bot: BotUnderTest, user: FakeUser, data: bytes, name: str, mime: str | None = None
 ) -> str:
+    await bot.settle()
     await user.send_document(data, name, mime)
     await bot.settle()
     return last_text(user)

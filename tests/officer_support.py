@@ -61,28 +61,26 @@ async def add_officer(bot: BotUnderTest, user_id: int, province: str | None) -> 
 
 
 async def delivered(bot: BotUnderTest) -> None:
-    """Wait until the outbox has nothing pending, so notifications do not interleave."""
-
-    async def empty() -> bool:
-        rows = await bot.services.db.fetchall("SELECT 1 FROM outbox WHERE state = 'pending'")
-        return not rows
-
-    await bot.eventually(empty)
+    """Wait until the outbox has nothing due, so notifications do not interleave."""
+    await bot.settle()
 
 
 async def press(
     bot: BotUnderTest, user: FakeUser, text: str, message_id: int | None = None
 ) -> None:
+    await bot.settle()  # earlier notifications first, not amid the answer
     await user.press(text, message_id)
     await bot.settle()
 
 
 async def send(bot: BotUnderTest, user: FakeUser, text: str) -> None:
+    await bot.settle()  # earlier notifications first, not amid the answer
     await user.send_text(text)
     await bot.settle()
 
 
 async def command(bot: BotUnderTest, user: FakeUser, name: str, *args: str) -> None:
+    await bot.settle()  # earlier notifications first, not amid the answer
     await user.send_command(name, *args)
     await bot.settle()
 

@@ -251,6 +251,7 @@ async def test_a_stale_withdraw_button_shows_the_case_as_it_is_now(
         await bot.services.cases.return_not_eligible(
             world.officer, case.id, case.version, "Not a social development activity"
         )
+        await bot.settle()  # the foundation is told first; then it presses the old button
         await user.press(t.t("foundation.button.withdraw"), shown.message_id)
         await bot.settle()
         text = last_text(user)

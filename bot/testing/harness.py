@@ -22,6 +22,7 @@ from bot.app import running
 from bot.config import Settings
 from bot.runtime import CertBotApplication, Services
 from bot.testing.fake_telegram import FakeTelegram
+from storage import outbox as outbox_repo
 
 
 def settings_for(fake: FakeTelegram, data_dir: Path, **overrides: Any) -> Settings:
@@ -47,8 +48,19 @@ class BotUnderTest:
         return self.application.services
 
     async def settle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Every update sent so far is processed and every notification now due is sent.
+
+        Notifications go out from the outbox job, a moment after the update that queued them;
+        waiting for them too keeps "the last message the person got" deterministic.
+        """
         await self.fake.wait_delivered(timeout=timeout)
         await self.application.update_queue.join()
+
+        async def outbox_drained() -> bool:
+            services = self.services
+            return await outbox_repo.count_due(services.db.conn, services.clock()) == 0
+
+        await self.eventually(outbox_drained, timeout=timeout)
 
     async def eventually(
         self,
