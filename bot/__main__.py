@@ -1,4 +1,8 @@
-"""``python -m bot``: run the bot. Settings come from CERTBOT_* variables or a .env file."""
+"""``python -m bot``: run the bot. Settings come from CERTBOT_* variables or a .env file.
+
+``python -m bot sandbox [--port 8080] [--demo]`` runs it against a local fake Telegram
+instead, with a web page that plays the people (see ``bot.sandbox``); it needs no settings.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,17 @@ import sys
 from bot.config import SettingsError, load_settings
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args[:1] == ["sandbox"]:
+        from bot.sandbox.cli import main as sandbox_main
+
+        return sandbox_main(args[1:])
     try:
         settings = load_settings()
     except SettingsError as error:

@@ -32,6 +32,7 @@ from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService
 from bot.services.officers import OfficerService
 from bot.services.users import UserService
+from bot.workdays import WorkCalendar
 from bot.workflow import Role
 from handlers import common, errors
 from handlers.foundation import conversation as foundation_conversation
@@ -60,7 +61,8 @@ async def open_services(settings: Settings) -> Services:
     catalogs = load_catalogs(settings.locales_dir, tz=settings.tz)
     checklist = load_checklist(settings.checklist_file)
     clock = utcnow
-    cases = CaseService(db, checklist, clock)
+    calendar = WorkCalendar(settings.tz)
+    cases = CaseService(db, checklist, clock, calendar)
     privacy = load_privacy_notice(settings.privacy_notice_file)
     invites = InviteService(db, clock)
     services = Services(

@@ -35,6 +35,8 @@ class Status(StrEnum):
     """คืนเรื่อง: not eligible under the DSDW announcement; no certificate."""
     NOT_APPROVED = "not_approved"
     WITHDRAWN = "withdrawn"
+    ABANDONED = "abandoned"
+    """Closed by the bot: the foundation did not correct within the configured time."""
 
 
 class Bucket(StrEnum):
@@ -58,6 +60,7 @@ BUCKET_OF: dict[Status, Bucket] = {
     Status.RETURNED: Bucket.COMPLETED,
     Status.NOT_APPROVED: Bucket.COMPLETED,
     Status.WITHDRAWN: Bucket.COMPLETED,
+    Status.ABANDONED: Bucket.COMPLETED,
 }
 
 TERMINAL: frozenset[Status] = frozenset(s for s, b in BUCKET_OF.items() if b is Bucket.COMPLETED)
@@ -85,6 +88,7 @@ STATUS_LABEL: dict[Status, str] = {
     Status.RETURNED: N_("status.returned"),
     Status.NOT_APPROVED: N_("status.not_approved"),
     Status.WITHDRAWN: N_("status.withdrawn"),
+    Status.ABANDONED: N_("status.abandoned"),
 }
 
 BUCKET_LABEL: dict[Bucket, str] = {
@@ -118,6 +122,11 @@ class Action(StrEnum):
     SCHEDULE_PICKUP = "schedule_pickup"
     UPLOAD_CERTIFICATE = "upload_certificate"
     COMPLETE = "complete"
+    # Foundation side of the pickup appointment
+    CONFIRM_PICKUP = "confirm_pickup"
+    REQUEST_RESCHEDULE = "request_reschedule"
+    # Done by the bot itself (reminders): a correction never received
+    CLOSE_ABANDONED = "close_abandoned"
 
 
 ACTION_LABEL: dict[Action, str] = {a: N_(f"action.{a.value}") for a in Action}
@@ -140,6 +149,9 @@ _ACTION_IDS = (
     N_("action.schedule_pickup"),
     N_("action.upload_certificate"),
     N_("action.complete"),
+    N_("action.confirm_pickup"),
+    N_("action.request_reschedule"),
+    N_("action.close_abandoned"),
 )
 
 
@@ -148,6 +160,8 @@ class Side(StrEnum):
 
     FOUNDATION = "foundation"
     OFFICE = "office"
+    SYSTEM = "system"
+    """The bot itself, acting on a schedule (never a person, never a button)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +207,11 @@ RULES: dict[Action, Rule] = {
     Action.SCHEDULE_PICKUP: Rule(Side.OFFICE, _ISSUANCE, None),
     Action.UPLOAD_CERTIFICATE: Rule(Side.OFFICE, frozenset({Status.AWAITING_SIGNATURE}), None),
     Action.COMPLETE: Rule(Side.OFFICE, frozenset({Status.AWAITING_SIGNATURE}), Status.COMPLETED),
+    Action.CONFIRM_PICKUP: Rule(Side.FOUNDATION, _ISSUANCE, None),
+    Action.REQUEST_RESCHEDULE: Rule(Side.FOUNDATION, _ISSUANCE, None),
+    Action.CLOSE_ABANDONED: Rule(
+        Side.SYSTEM, frozenset({Status.AWAITING_CORRECTION}), Status.ABANDONED
+    ),
 }
 
 
@@ -201,6 +220,8 @@ class Role(StrEnum):
     MEMBER = "member"
     OFFICER = "officer"
     ADMIN = "admin"
+    SYSTEM = "system"
+    """The bot's own scheduled work; no user row has this role."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +287,8 @@ def may_see(actor: Actor, case: CaseRef) -> bool:
     """Whether the person may read the case at all."""
     if not actor.active:
         return False
+    if actor.role is Role.SYSTEM:
+        return case.status is not Status.DRAFT
     if actor.role in (Role.OFFICER, Role.ADMIN):
         # A draft is the foundation's own work until it is submitted.
         if case.status is Status.DRAFT:
@@ -281,6 +304,8 @@ def _may_act(actor: Actor, case: CaseRef, side: Side) -> bool:
         return False
     if side is Side.FOUNDATION:
         return actor.role is Role.MEMBER
+    if side is Side.SYSTEM:
+        return actor.role is Role.SYSTEM
     return actor.role in (Role.OFFICER, Role.ADMIN)
 
 
@@ -301,6 +326,10 @@ def _guard(action: Action, facts: CaseFacts) -> None:
             raise PreconditionFailed(N_("error.documents_not_all_complete"))
         if not facts.has_receipt_number:
             raise PreconditionFailed(N_("error.receipt_number_required"))
+    if action in (Action.CONFIRM_PICKUP, Action.REQUEST_RESCHEDULE) and not facts.has_pickup:
+        raise PreconditionFailed(N_("error.pickup_required"))
+    if action is Action.REQUEST_RESCHEDULE and not facts.has_reason:
+        raise PreconditionFailed(N_("error.reason_required"))
     if action is Action.COMPLETE:
         if not facts.has_certificate_scan:
             raise PreconditionFailed(N_("error.certificate_scan_required"))

@@ -87,6 +87,10 @@ _UPDATABLE = frozenset(
         "claimed_by",
         "submitted_at",
         "closed_at",
+        "clock_stage",
+        "clock_base",
+        "clock_carried",
+        "applicant_since",
     }
 )
 

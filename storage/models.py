@@ -71,6 +71,11 @@ class Case(_Row):
     submitted_at: datetime | None
     updated_at: datetime
     closed_at: datetime | None
+    # The officers' working-day clock (bot/reminders.py); added by migration 0005.
+    clock_stage: str | None = None
+    clock_base: int | None = None
+    clock_carried: int = 0
+    applicant_since: datetime | None = None
 
     _details = field_validator("details", mode="before")(_json_dict)
 

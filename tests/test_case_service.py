@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -394,3 +394,33 @@ async def test_submit_needs_every_required_document(service: CaseService, world:
         )
     with pytest.raises(NotAllowed):
         await service.create_draft(world.officer, volunteer_name="X", passport_no="Y", details={})
+
+
+async def test_the_officer_clock_is_kept_with_the_case_and_pauses_for_the_applicant(
+    service: CaseService, world: World, clock: FakeClock
+) -> None:
+    from bot.reminders import Stage
+    from bot.services.cases import stage_clock
+
+    calendar = service.calendar
+    case = await draft_with_documents(service, world)
+    case = (await service.submit(world.member, case.id, case.version)).case  # Thu 26 Nov
+    assert case.clock_stage == Stage.PRELIMINARY
+    assert case.clock_base == calendar.ordinal(calendar.local_date(clock()))
+    flagged = (await service.current_attachments(case.id))[0]
+    case = (
+        await service.mark_attachment(
+            world.officer, case.id, case.version, flagged.id, "needs_correction", "ไม่ชัด"
+        )
+    ).case
+    clock.advance(days=5)  # Tue 1 Dec: Fri, Mon and Tue have passed
+    case = (await service.request_correction(world.officer, case.id, case.version, None)).case
+    assert (case.clock_base, case.clock_carried, case.applicant_since) == (None, 3, clock())
+    clock.advance(days=10)  # Fri 11 Dec (the holidays of 7 and 10 Dec do not count)
+    outcome, _ = await service.upload_attachment(
+        world.member, case.id, case.version, flagged.item, pdf("again")
+    )
+    case = (await service.resubmit(world.member, case.id, outcome.case.version)).case
+    assert case.applicant_since is None
+    monday = calendar.ordinal(calendar.local_date(clock()) + timedelta(days=3))
+    assert stage_clock(case).elapsed(monday) == 4

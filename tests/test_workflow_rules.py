@@ -56,6 +56,7 @@ ALL_STATUS_VALUES = {
     "returned",
     "not_approved",
     "withdrawn",
+    "abandoned",
 }
 
 ALL_ACTION_VALUES = {
@@ -76,9 +77,14 @@ ALL_ACTION_VALUES = {
     "schedule_pickup",
     "upload_certificate",
     "complete",
+    "confirm_pickup",
+    "request_reschedule",
+    "close_abandoned",
 }
 
-TERMINAL_SPEC: frozenset[Status] = frozenset({S.COMPLETED, S.RETURNED, S.NOT_APPROVED, S.WITHDRAWN})
+TERMINAL_SPEC: frozenset[Status] = frozenset(
+    {S.COMPLETED, S.RETURNED, S.NOT_APPROVED, S.WITHDRAWN, S.ABANDONED}
+)
 OPEN_SPEC: frozenset[Status] = frozenset(
     {
         S.AWAITING_CHECK,
@@ -102,10 +108,12 @@ BUCKET_SPEC: dict[Status, Bucket] = {
     S.RETURNED: Bucket.COMPLETED,
     S.NOT_APPROVED: Bucket.COMPLETED,
     S.WITHDRAWN: Bucket.COMPLETED,
+    S.ABANDONED: Bucket.COMPLETED,
 }
 
 FOUNDATION = "foundation"
 OFFICE = "office"
+SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,7 @@ SPEC: dict[Action, Expect] = {
             S.RETURNED,
             S.NOT_APPROVED,
             S.WITHDRAWN,
+            S.ABANDONED,
         ),
         None,
     ),
@@ -184,6 +193,11 @@ SPEC: dict[Action, Expect] = {
     A.SCHEDULE_PICKUP: Expect(OFFICE, _st(S.AWAITING_ISSUANCE, S.AWAITING_SIGNATURE), None),
     A.UPLOAD_CERTIFICATE: Expect(OFFICE, _st(S.AWAITING_SIGNATURE), None),
     A.COMPLETE: Expect(OFFICE, _st(S.AWAITING_SIGNATURE), S.COMPLETED),
+    # The foundation answers the pickup appointment during issuance.
+    A.CONFIRM_PICKUP: Expect(FOUNDATION, _st(S.AWAITING_ISSUANCE, S.AWAITING_SIGNATURE), None),
+    A.REQUEST_RESCHEDULE: Expect(FOUNDATION, _st(S.AWAITING_ISSUANCE, S.AWAITING_SIGNATURE), None),
+    # Only the bot's scheduled work closes a case whose correction never came.
+    A.CLOSE_ABANDONED: Expect(SYSTEM, _st(S.AWAITING_CORRECTION), S.ABANDONED),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -205,6 +219,7 @@ PEOPLE: dict[str, Actor] = {
     ),
     "admin": Actor(user_id=8, role=Role.ADMIN, province=None),
     "member_own_inactive": Actor(user_id=9, role=Role.MEMBER, foundation_id=1, active=False),
+    "system": Actor(user_id=0, role=Role.SYSTEM),
 }
 
 # Which statuses of the case each person may see (visibility rules of the doc).
@@ -219,6 +234,7 @@ SEES: dict[str, frozenset[Status]] = {
     "officer_own_province_inactive": frozenset(),
     "admin": NON_DRAFT,
     "member_own_inactive": frozenset(),
+    "system": NON_DRAFT,
 }
 
 # Which side each person belongs to (if active and able to see the case).
@@ -232,6 +248,7 @@ SIDE_OF: dict[str, str | None] = {
     "officer_own_province_inactive": OFFICE,
     "admin": OFFICE,
     "member_own_inactive": FOUNDATION,
+    "system": SYSTEM,
 }
 
 FULL_FACTS = CaseFacts(
@@ -268,6 +285,8 @@ GUARDED_ACTIONS = frozenset(
         A.NOT_APPROVE,
         A.DOCUMENTS_COMPLETE,
         A.COMPLETE,
+        A.CONFIRM_PICKUP,
+        A.REQUEST_RESCHEDULE,
     }
 )
 
@@ -528,6 +547,27 @@ GUARD_CASES = [
         {"has_pickup": False},
         "error.pickup_required",
     ),
+    (
+        A.CONFIRM_PICKUP,
+        MEMBER,
+        S.AWAITING_SIGNATURE,
+        {"has_pickup": False},
+        "error.pickup_required",
+    ),
+    (
+        A.REQUEST_RESCHEDULE,
+        MEMBER,
+        S.AWAITING_ISSUANCE,
+        {"has_pickup": False},
+        "error.pickup_required",
+    ),
+    (
+        A.REQUEST_RESCHEDULE,
+        MEMBER,
+        S.AWAITING_ISSUANCE,
+        {"has_reason": False},
+        "error.reason_required",
+    ),
 ]
 
 
@@ -540,7 +580,7 @@ def test_guard_refuses(
 ) -> None:
     case = case_in(status)
     # The same call passes with every fact satisfied: only the broken fact refuses it.
-    assert check(action, actor, case, FULL_FACTS) is SPEC[action].to
+    assert check(action, actor, case, FULL_FACTS) is (SPEC[action].to or status)
     facts = replace(FULL_FACTS, **broken)
     with pytest.raises(PreconditionFailed) as info:
         check(action, actor, case, facts)
@@ -591,7 +631,8 @@ UNGUARDED_CASES = [
 
 @pytest.mark.parametrize(("action", "status"), UNGUARDED_CASES)
 def test_unguarded_actions_ignore_facts(action: Action, status: Status) -> None:
-    actor = MEMBER if SPEC[action].side == FOUNDATION else OFFICER
+    side = SPEC[action].side
+    actor = {FOUNDATION: MEMBER, OFFICE: OFFICER, SYSTEM: PEOPLE["system"]}[side]
     expected = SPEC[action].to or status
     assert check(action, actor, case_in(status), EMPTY_FACTS) is expected
     assert check(action, actor, case_in(status), None) is expected

@@ -19,7 +19,10 @@ from bot import workflow as wf
 from bot.checklist import Checklist
 from bot.i18n import encode_params
 from bot.i18n_marker import N_
+from bot.reminders import Clock as ReminderClock
+from bot.reminders import Stage, next_clock
 from bot.services.errors import CaseNotFound, InvalidInput, VersionConflict
+from bot.workdays import WorkCalendar
 from bot.workflow import Action, Actor, CaseFacts, CaseRef, Role, Status
 from storage import attachments as attachments_repo
 from storage import cases as cases_repo
@@ -95,10 +98,17 @@ class _Note:
 
 
 class CaseService:
-    def __init__(self, db: Database, checklist: Checklist, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        checklist: Checklist,
+        clock: Clock,
+        calendar: WorkCalendar | None = None,
+    ) -> None:
         self.db = db
         self.checklist = checklist
         self.clock = clock
+        self.calendar = calendar or WorkCalendar()
 
     # ----- reading -------------------------------------------------------------------------
 
@@ -192,6 +202,7 @@ class CaseService:
                 fields["status"] = new_status
                 if new_status in wf.TERMINAL:
                     fields["closed_at"] = now
+                fields.update(self._clock_fields(case, new_status, now))
             updated = case
             if version is not None:
                 try:
@@ -229,6 +240,18 @@ class CaseService:
                         )
                     )
         return Outcome(updated, event, tuple(outbox_ids))
+
+    def _clock_fields(self, case: Case, new_status: Status, now: datetime) -> dict[str, Any]:
+        """The stage clock after this change, kept with the case for the reminder scan."""
+        clock = next_clock(
+            stage_clock(case), new_status, self.calendar.ordinal(self.calendar.local_date(now)), now
+        )
+        return {
+            "clock_stage": clock.stage.value if clock.stage else None,
+            "clock_base": clock.base,
+            "clock_carried": clock.carried,
+            "applicant_since": clock.applicant_since,
+        }
 
     # ----- who is told ----------------------------------------------------------------------
 
@@ -803,6 +826,15 @@ class CaseService:
 
     async def current_attachments(self, case_id: int) -> list[Attachment]:
         return await attachments_repo.current(self.db.conn, case_id)
+
+
+def stage_clock(case: Case) -> ReminderClock:
+    return ReminderClock(
+        stage=Stage(case.clock_stage) if case.clock_stage else None,
+        base=case.clock_base,
+        carried=case.clock_carried,
+        applicant_since=case.applicant_since,
+    )
 
 
 def _per_language(th: str, en: str) -> dict[str, str]:
