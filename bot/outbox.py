@@ -8,7 +8,7 @@ ones after it for the same person wait too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,6 +46,17 @@ def buttons_for(message: OutboxMessage, t: Translator) -> InlineKeyboardMarkup |
     return None
 
 
+Document = Callable[[OutboxMessage, Translator, Services], Awaitable[tuple[bytes, str] | None]]
+_DOCUMENTS: dict[str, Document] = {}
+
+
+def register_document(kind: str, make: Document) -> None:
+    """Attach a file made at send time, in the recipient's language, to notifications of
+    ``kind`` (say, the pickup appointment's ``.ics``). ``make`` returns (bytes, file name), or
+    None to send the text alone."""
+    _DOCUMENTS[kind] = make
+
+
 def render(message: OutboxMessage, t: Translator) -> str:
     params: dict[str, Any] = decode_params(message.params)
     for name, value in params.items():
@@ -61,21 +72,27 @@ async def _send(
     message: OutboxMessage,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
+    t: Translator | None = None,
 ) -> None:
-    if message.attachment_id is None:
+    document: str | bytes
+    make = _DOCUMENTS.get(message.kind)
+    made = await make(message, t, services) if make is not None and t is not None else None
+    if made is not None:
+        document, file_name = made
+    elif message.attachment_id is None:
         await bot.send_message(message.recipient_id, text, reply_markup=markup)
         return
-    attachment = await attachments_repo.get(services.db.conn, message.attachment_id)
-    if attachment is None:
-        raise LookupError(f"outbox {message.id}: attachment {message.attachment_id} is gone")
-    document: str | bytes = attachment.telegram_file_id
-    if not document:
-        document = services.files.get(attachment.sha256)
+    else:
+        attachment = await attachments_repo.get(services.db.conn, message.attachment_id)
+        if attachment is None:
+            raise LookupError(f"outbox {message.id}: attachment {message.attachment_id} is gone")
+        document = attachment.telegram_file_id or services.files.get(attachment.sha256)
+        file_name = attachment.file_name
     await bot.send_document(
         message.recipient_id,
         document,
         caption=text[:1024],
-        filename=attachment.file_name,
+        filename=file_name,
         reply_markup=markup if len(text) <= 1024 else None,
     )
     if len(text) > 1024:
@@ -93,7 +110,7 @@ async def deliver_due(bot: Bot, services: Services, limit: int = 50) -> int:
         user = await users_repo.get(services.db.conn, message.recipient_id)
         t = services.catalogs.for_language(services.users.language_of(user))
         try:
-            await _send(bot, services, message, render(message, t), buttons_for(message, t))
+            await _send(bot, services, message, render(message, t), buttons_for(message, t), t)
         except RetryAfter as error:
             delay = error.retry_after
             seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
