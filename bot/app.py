@@ -31,10 +31,11 @@ from bot.services.corrections import CorrectionService
 from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService
 from bot.services.officers import OfficerService
+from bot.services.reminders import ReminderService
 from bot.services.users import UserService
 from bot.workdays import WorkCalendar
 from bot.workflow import Role
-from handlers import common, errors
+from handlers import common, digest, errors
 from handlers.foundation import conversation as foundation_conversation
 from handlers.foundation import joining as foundation_joining
 from handlers.foundation import tracking as foundation_tracking
@@ -80,6 +81,7 @@ async def open_services(settings: Settings) -> Services:
         applications=ApplicationService(db, cases, privacy.version, clock, settings.tz),
         corrections=CorrectionService(db, cases, clock, settings.tz),
         officers=OfficerService(cases, settings.tz),
+        reminders=ReminderService(db, cases, catalogs, settings.reminders, calendar, clock),
     )
     await services.users.ensure_admins(settings.admin_ids)
     return services
@@ -127,6 +129,7 @@ def register_handlers(application: CertBotApplication) -> None:
     application.add_handlers(foundation_conversation.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(foundation_joining.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(foundation_tracking.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(digest.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(common.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(common.fallback_handlers(), group=common.GROUP_FALLBACK)
     application.add_handlers(common.persist_handlers(), group=common.GROUP_PERSIST)
@@ -142,6 +145,18 @@ def schedule_jobs(application: CertBotApplication) -> None:
         first=0.1,
         name="outbox",
     )
+    if not application.services.settings.reminders_enabled:
+        return
+    job_queue.run_repeating(
+        _reminder_job,
+        interval=application.services.settings.reminder_scan_interval_seconds,
+        first=1.0,
+        name="reminders",
+    )
+
+
+async def _reminder_job(context: BotContext) -> None:
+    await context.services.reminders.scan()
 
 
 async def _outbox_job(context: BotContext) -> None:

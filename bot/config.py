@@ -6,6 +6,7 @@ setting stops start-up with one line naming the setting (see ``load_settings``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -13,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.reminders import ReminderSettings, Stage
 
 Language = Literal["th", "en"]
 SUPPORTED_LANGUAGES: tuple[Language, ...] = ("th", "en")
@@ -45,6 +48,20 @@ class Settings(BaseSettings):
     # How often PTB flushes conversation state; our own drafts are saved as they fill.
     persistence_interval_seconds: float = Field(default=5.0, gt=0, le=600)
     outbox_interval_seconds: float = Field(default=2.0, gt=0, le=600)
+    # Reminders (bot/reminders.py). Officer thresholds are working days per stage.
+    reminders_enabled: bool = True
+    reminder_scan_interval_seconds: float = Field(default=300.0, gt=0, le=3600)
+    officer_reminder_days_preliminary: int = Field(default=3, ge=1, le=60)
+    officer_reminder_days_consideration: int = Field(default=3, ge=1, le=60)
+    officer_reminder_days_issuance: int = Field(default=3, ge=1, le=60)
+    escalation_factor: int = Field(default=2, ge=2, le=10)
+    applicant_reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 14)
+    abandon_after_days: int = Field(default=30, ge=0, le=365)
+    """Calendar days a correction may wait before the case is closed; 0 never closes."""
+    final_warning_days_before: int = Field(default=3, ge=1, le=30)
+    digest_time: dt.time = dt.time(8, 30)
+    quiet_hours_start: dt.time = dt.time(20, 0)
+    quiet_hours_end: dt.time = dt.time(7, 0)
 
     @field_validator("bot_token")
     @classmethod
@@ -70,6 +87,23 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
+    @field_validator("applicant_reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return tuple(int(p) for p in re.split(r"[,\s]+", value.strip()) if p)
+            except ValueError:
+                raise ValueError("must be whole numbers of days separated by commas") from None
+        return value
+
+    @field_validator("applicant_reminder_days")
+    @classmethod
+    def _positive_days(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(d < 1 for d in value):
+            raise ValueError("days must be 1 or more")
+        return tuple(sorted(set(value)))
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -85,6 +119,23 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def reminders(self) -> ReminderSettings:
+        return ReminderSettings(
+            officer_days={
+                Stage.PRELIMINARY: self.officer_reminder_days_preliminary,
+                Stage.CONSIDERATION: self.officer_reminder_days_consideration,
+                Stage.ISSUANCE: self.officer_reminder_days_issuance,
+            },
+            escalation_factor=self.escalation_factor,
+            applicant_reminder_days=self.applicant_reminder_days,
+            abandon_after_days=self.abandon_after_days,
+            final_warning_days_before=self.final_warning_days_before,
+            digest_time=self.digest_time,
+            quiet_start=self.quiet_hours_start,
+            quiet_end=self.quiet_hours_end,
+        )
 
     @property
     def database_path(self) -> Path:

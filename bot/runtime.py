@@ -18,6 +18,7 @@ from bot.services.corrections import CorrectionService
 from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService
 from bot.services.officers import OfficerService
+from bot.services.reminders import ReminderService
 from bot.services.users import UserService
 from storage.db import Database
 from storage.models import User
@@ -39,6 +40,7 @@ class Services:
     applications: ApplicationService
     corrections: CorrectionService
     officers: OfficerService
+    reminders: ReminderService
 
 
 class CertBotApplication(Application[Any, Any, Any, Any, Any, Any]):

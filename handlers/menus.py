@@ -32,6 +32,7 @@ ROLE_COMMANDS: dict[Role, dict[str, MsgId]] = {
     Role.OFFICER: {
         "dashboard": N_("officer.command.dashboard"),
         "find": N_("officer.command.find"),
+        "digest": N_("command.digest"),
     },
     Role.ADMIN: {
         "dashboard": N_("officer.command.dashboard"),

@@ -22,7 +22,9 @@ async def enqueue(
     event_id: int | None = None,
     attachment_id: int | None = None,
     urgent: bool = True,
+    not_before: datetime | None = None,
 ) -> int:
+    """Queue one message; ``not_before`` holds it (reminders wait out quiet hours)."""
     async with conn.execute(
         "INSERT INTO outbox (recipient_id, case_id, event_id, attachment_id, kind, msg_id,"
         " params, urgent, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -36,7 +38,7 @@ async def enqueue(
             msg_id,
             params,
             int(urgent),
-            to_db(now),
+            to_db(not_before or now),
             to_db(now),
         ),
     ) as cur:

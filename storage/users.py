@@ -103,3 +103,10 @@ async def central_staff(conn: aiosqlite.Connection) -> list[User]:
         " (role = 'admin' OR (role = 'officer' AND province IS NULL)) ORDER BY id"
     ) as cur:
         return [User.from_row(r) for r in await cur.fetchall()]
+
+
+async def admins(conn: aiosqlite.Connection) -> list[User]:
+    async with conn.execute(
+        "SELECT * FROM users WHERE role = 'admin' AND active = 1 ORDER BY id"
+    ) as cur:
+        return [User.from_row(r) for r in await cur.fetchall()]

@@ -65,7 +65,15 @@ async def test_an_admin_invites_an_officer_who_joins_with_the_link(
         assert t.t("officer.dashboard.title", scope="เชียงใหม่") in texts[1]
         joined = await users_repo.get(bot.services.db.conn, 5001)
         assert joined is not None and (joined.role, joined.province) == (Role.OFFICER, "50")
-        assert menu_of(fake, 5001) == ["start", "help", "language", "cancel", "dashboard", "find"]
+        assert menu_of(fake, 5001) == [
+            "start",
+            "help",
+            "language",
+            "cancel",
+            "dashboard",
+            "find",
+            "digest",
+        ]
 
         # The link worked once.
         late = fake.user(5002, "Late", language_code="th")

@@ -59,6 +59,9 @@ class Outcome:
     outbox_ids: tuple[int, ...] = ()
 
 
+SYSTEM_ACTOR = Actor(user_id=0, role=Role.SYSTEM)
+
+
 def actor_of(user: User | None, user_id: int) -> Actor:
     if user is None:
         return Actor(user_id=user_id, role=Role.NONE)
@@ -171,16 +174,20 @@ class CaseService:
         internal_note: str | None = None,
         data: dict[str, Any] | None = None,
         notify: Callable[[aiosqlite.Connection, Case], Awaitable[list[_Note]]] | None = None,
+        system: bool = False,
     ) -> Outcome:
         """Check, change, log and notify in one transaction.
 
         ``version`` None is only for actions that do not depend on what was seen (notes).
         ``change`` does extra writes and returns the case fields to update.
+        ``system`` is the bot's own scheduled work: no person acts, the event has no actor.
         """
         now = self.clock()
         async with self.db.transaction() as conn:
             case = await cases_repo.get(conn, case_id)
-            actor = actor_of(await users_repo.get(conn, user_id), user_id)
+            actor = (
+                SYSTEM_ACTOR if system else actor_of(await users_repo.get(conn, user_id), user_id)
+            )
             if case is None or not wf.may_see(actor, _ref(case)):
                 raise CaseNotFound()
             case_facts = await self._facts(conn, case_id, **(facts or {}))
@@ -212,7 +219,7 @@ class CaseService:
             event = await events_repo.append(
                 conn,
                 case_id=case_id,
-                actor_id=user_id,
+                actor_id=None if system else user_id,
                 action=action.value,
                 from_status=case.status,
                 to_status=updated.status,
@@ -805,6 +812,23 @@ class CaseService:
 
         return await self._apply(
             user_id, case_id, version, Action.COMPLETE, public_comment=text, notify=notify
+        )
+
+    # ----- the bot's own scheduled work ------------------------------------------------------
+
+    async def close_abandoned(self, case_id: int, version: int, days: int) -> Outcome:
+        """Close a case whose correction never came (the reminder scan, after a final warning)."""
+        return await self._apply(
+            0,
+            case_id,
+            version,
+            Action.CLOSE_ABANDONED,
+            system=True,
+            data={"days": days},
+            notify=self._both(
+                self._to_officers("abandoned", N_("notify.officer.abandoned")),
+                self._to_members("abandoned", N_("notify.member.abandoned"), days=days),
+            ),
         )
 
     # ----- helpers --------------------------------------------------------------------------

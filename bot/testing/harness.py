@@ -33,6 +33,8 @@ def settings_for(fake: FakeTelegram, data_dir: Path, **overrides: Any) -> Settin
         "api_file_url": fake.file_url,
         "data_dir": data_dir,
         "outbox_interval_seconds": 0.05,
+        # Scheduled reminders would talk over a scenario; tests that want them turn them on.
+        "reminders_enabled": False,
         **overrides,
     }
     return Settings(_env_file=None, **values)
