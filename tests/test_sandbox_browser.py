@@ -165,7 +165,7 @@ def user_id(role: str) -> int:
 
 
 async def test_three_chats_work_in_chromium_and_the_readme_screenshot_is_taken(
-    sandbox: Sandbox, browser: Browser
+    sandbox: Sandbox, browser: Browser, tmp_path: Path
 ) -> None:
     opened = await open_page(browser, sandbox, 1440, 900)
     page = opened.page
