@@ -155,8 +155,11 @@ class ReminderService:
                 assert case.clock_base is not None
                 elapsed = today_ord - case.clock_base
                 for alert in officer_alerts(elapsed, threshold, s.escalation_factor):
-                    await self._officer_alert(case, stage, alert, elapsed, threshold, now, today)
-                    report.add(alert.value)
+                    sent = await self._officer_alert(
+                        case, stage, alert, elapsed, threshold, now, today
+                    )
+                    if sent:
+                        report.add(alert.value, sent)
 
     async def _officer_alert(
         self,
@@ -167,7 +170,8 @@ class ReminderService:
         threshold: int,
         now: dt.datetime,
         today: dt.date,
-    ) -> None:
+    ) -> int:
+        """Queue one officer alert unless already done today; how many people it went to."""
         params = {
             "tracking_no": case.tracking_no,
             "volunteer": case.volunteer_name,
@@ -180,14 +184,14 @@ class ReminderService:
         key = f"{alert.value}:{case.id}:{today.isoformat()}"
         async with self.db.transaction() as conn:
             if not await reminders_repo.log_once(conn, key, alert.value, now, case_id=case.id):
-                return
+                return 0
             if alert is OfficerAlert.OVERDUE:
                 recipients = await self._office_of(conn, case.province)
                 msg_id = N_("notify.officer.reminder_overdue")
             else:
                 recipients = await users_repo.admins(conn)
                 msg_id = N_("notify.officer.reminder_escalation")
-            await self._queue(conn, recipients, alert.value, msg_id, params, now, case.id)
+            return await self._queue(conn, recipients, alert.value, msg_id, params, now, case.id)
 
     async def _digests(
         self, now: dt.datetime, today: dt.date, today_ord: int, report: ScanReport
