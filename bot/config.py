@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # How often PTB flushes conversation state; our own drafts are saved as they fill.
     persistence_interval_seconds: float = Field(default=5.0, gt=0, le=600)
     outbox_interval_seconds: float = Field(default=2.0, gt=0, le=600)
+    # Stay under Telegram's limits: ~30 messages a second overall, one a second per chat.
+    outbox_per_second: int = Field(default=29, ge=1, le=1000)
+    outbox_per_chat_interval: float = Field(default=1.0, ge=0, le=60)
     # Reminders (bot/reminders.py). Officer thresholds are working days per stage.
     reminders_enabled: bool = True
     reminder_scan_interval_seconds: float = Field(default=300.0, gt=0, le=3600)

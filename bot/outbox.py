@@ -1,24 +1,35 @@
 """The outbox worker: sends queued notifications, marks each sent only once Telegram took it.
 
 A crash between Telegram's answer and the mark repeats that one message on restart; nothing
-queued is ever dropped. Per recipient, messages go in queue order: when one has to wait, the
-ones after it for the same person wait too.
+queued is ever dropped. Per recipient, messages go in queue order and one at a time: when one
+has to wait (429, a server error, quiet hours), the ones after it for that person wait too.
+429s are retried after ``retry_after``, 5xx and timeouts with growing backoff; a person who
+blocked the bot is marked unreachable (and the case's officers told, if that was the last
+member of the foundation they could reach).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.i18n import Translator, decode_params
+from bot.i18n import Translator, decode_params, encode_params
+from bot.i18n_marker import N_
+from bot.reminders import in_quiet_hours, quiet_release
 from bot.runtime import Services
 from storage import attachments as attachments_repo
+from storage import cases as cases_repo
+from storage import foundations as foundations_repo
 from storage import outbox as outbox_repo
+from storage import reminders as reminders_repo
 from storage import users as users_repo
 from storage.models import OutboxMessage
 
@@ -99,42 +110,220 @@ async def _send(
         await bot.send_message(message.recipient_id, text, reply_markup=markup)
 
 
-async def deliver_due(bot: Bot, services: Services, limit: int = 50) -> int:
-    """Send what is due now; return how many were sent."""
+@dataclass
+class _Pace:
+    """Our own pacing, below Telegram's limits, so that 429s stay the exception.
+
+    Telegram allows about 30 messages a second overall and one a second per chat. PTB's
+    AIORateLimiter guards the overall rate for every request the bot makes; the worker also
+    keeps a sliding one-second window (a leaky bucket lets bursts through that a strict window
+    would refuse) and spaces messages to the same chat.
+    """
+
+    per_second: int = 29
+    per_chat_interval: float = 1.0
+    recent: deque[float] = field(default_factory=deque)
+    last_in_chat: dict[int, float] = field(default_factory=dict)
+    blocked_until: dict[int, float] = field(default_factory=dict)
+
+    def chat_ready_at(self, chat_id: int) -> float:
+        last = self.last_in_chat.get(chat_id)
+        # A little slack: requests reach Telegram a few milliseconds apart from when we count.
+        ready = last + self.per_chat_interval + 0.05 if last is not None else 0.0
+        return max(ready, self.blocked_until.get(chat_id, 0.0))
+
+    async def slot(self, chat_id: int) -> None:
+        """Wait for a place in the overall window, then count this send."""
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            while self.recent and now - self.recent[0] >= 1.0:
+                self.recent.popleft()
+            if len(self.recent) < self.per_second:
+                self.recent.append(now)
+                self.last_in_chat[chat_id] = now
+                return
+            await asyncio.sleep(1.0 - (now - self.recent[0]) + 0.001)
+
+
+class OutboxWorker:
+    """Sends due outbox rows: oldest first, one in flight per person, paced, never dropped."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        services: Services,
+        *,
+        concurrency: int = 8,
+        batch: int = 200,
+        max_run_seconds: float = 20.0,
+    ) -> None:
+        self.bot = bot
+        self.services = services
+        self.pace = _Pace(
+            per_second=services.settings.outbox_per_second,
+            per_chat_interval=services.settings.outbox_per_chat_interval,
+        )
+        self.concurrency = concurrency
+        self.batch = batch
+        self.max_run_seconds = max_run_seconds
+        self._running = asyncio.Lock()
+        self.sent = 0
+
+    async def run(self) -> int:
+        """Drain what is due (for at most ``max_run_seconds``); how many were sent."""
+        if self._running.locked():
+            return 0  # the previous run is still draining
+        async with self._running:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.max_run_seconds
+            sent = 0
+            while loop.time() < deadline:
+                rows = await outbox_repo.due(
+                    self.services.db.conn, self.services.clock(), self.batch
+                )
+                if not rows:
+                    break
+                planned, wait = self._plan(rows, loop.time())
+                if not planned:
+                    if wait is None:
+                        break
+                    await asyncio.sleep(min(max(wait, 0.01), 1.0))
+                    continue
+                sent += await self._send_all(planned)
+            self.sent += sent
+            return sent
+
+    def _plan(
+        self, rows: list[OutboxMessage], now: float
+    ) -> tuple[list[OutboxMessage], float | None]:
+        """The first due row of each person who may receive now; else how long to wait."""
+        seen: set[int] = set()
+        planned: list[OutboxMessage] = []
+        soonest: float | None = None
+        for row in rows:
+            if row.recipient_id in seen:
+                continue  # later rows for this person wait for the earlier one
+            seen.add(row.recipient_id)
+            ready = self.pace.chat_ready_at(row.recipient_id)
+            if ready <= now:
+                planned.append(row)
+            else:
+                soonest = ready - now if soonest is None else min(soonest, ready - now)
+        return planned, soonest
+
+    async def _send_all(self, rows: list[OutboxMessage]) -> int:
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(row: OutboxMessage) -> bool:
+            async with gate:
+                await self.pace.slot(row.recipient_id)
+                return await deliver_one(self.bot, self.services, row, self.pace)
+
+        results = await asyncio.gather(*(one(r) for r in rows))
+        return sum(results)
+
+
+async def deliver_one(
+    bot: Bot, services: Services, message: OutboxMessage, pace: _Pace | None = None
+) -> bool:
+    """Try one message; record the outcome. True if Telegram accepted it."""
     now = services.clock()
-    waiting: set[int] = set()
-    sent = 0
-    for message in await outbox_repo.due(services.db.conn, now, limit):
-        if message.recipient_id in waiting:
-            continue
-        user = await users_repo.get(services.db.conn, message.recipient_id)
-        t = services.catalogs.for_language(services.users.language_of(user))
-        try:
-            await _send(bot, services, message, render(message, t), buttons_for(message, t), t)
-        except RetryAfter as error:
-            delay = error.retry_after
-            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-            await _later(services, message, "429", now + timedelta(seconds=seconds))
-            waiting.add(message.recipient_id)
-        except Forbidden as error:
-            async with services.db.transaction() as conn:
-                await outbox_repo.mark_undeliverable(conn, message.id, "unreachable", str(error))
-                await users_repo.set_reachable(conn, message.recipient_id, False)
-        except BadRequest as error:
-            logger.error("outbox %s refused by Telegram: %s", message.id, error)
-            async with services.db.transaction() as conn:
-                await outbox_repo.mark_undeliverable(conn, message.id, "failed", str(error))
-        except (NetworkError, TelegramError) as error:
-            backoff = min(MAX_BACKOFF, timedelta(seconds=2 ** min(message.attempts, 10)))
-            await _later(services, message, type(error).__name__, now + backoff)
-            waiting.add(message.recipient_id)
-        else:
-            async with services.db.transaction() as conn:
-                await outbox_repo.mark_sent(conn, message.id, services.clock())
-            sent += 1
-    return sent
+    settings = services.settings
+    if not message.urgent and in_quiet_hours(
+        now, settings.tz, settings.quiet_hours_start, settings.quiet_hours_end
+    ):
+        # Written before quiet hours began: it waits for the morning like the rest.
+        release = quiet_release(
+            now, settings.tz, settings.quiet_hours_start, settings.quiet_hours_end
+        )
+        await _later(services, message, "quiet hours", release, count_attempt=False)
+        return False
+    user = await users_repo.get(services.db.conn, message.recipient_id)
+    t = services.catalogs.for_language(services.users.language_of(user))
+    try:
+        await _send(bot, services, message, render(message, t), buttons_for(message, t), t)
+    except RetryAfter as error:
+        delay = error.retry_after
+        seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+        if pace is not None:
+            loop = asyncio.get_running_loop()
+            pace.blocked_until[message.recipient_id] = loop.time() + seconds
+        await _later(services, message, "429", now + timedelta(seconds=seconds))
+    except Forbidden as error:
+        await _unreachable(services, message, str(error))
+    except BadRequest as error:
+        logger.error("outbox %s refused by Telegram: %s", message.id, error)
+        async with services.db.transaction() as conn:
+            await outbox_repo.mark_undeliverable(conn, message.id, "failed", str(error))
+    except (NetworkError, TelegramError) as error:
+        # 5xx and timeouts: try again later, waiting longer each time.
+        backoff = min(MAX_BACKOFF, timedelta(seconds=2 ** min(message.attempts, 10)))
+        await _later(services, message, type(error).__name__, now + backoff)
+    else:
+        async with services.db.transaction() as conn:
+            await outbox_repo.mark_sent(conn, message.id, services.clock())
+        return True
+    return False
 
 
-async def _later(services: Services, message: OutboxMessage, error: str, when: datetime) -> None:
+async def deliver_due(bot: Bot, services: Services) -> int:
+    """One drain with a fresh worker (tests and scripts; the bot keeps one worker)."""
+    return await OutboxWorker(bot, services).run()
+
+
+async def _unreachable(services: Services, message: OutboxMessage, error: str) -> None:
+    """The person blocked the bot. If that leaves a case's foundation with nobody reachable,
+    the case's officers are told once, so they can phone or e-mail instead."""
+    now = services.clock()
     async with services.db.transaction() as conn:
-        await outbox_repo.reschedule(conn, message.id, error, when)
+        await outbox_repo.mark_undeliverable(conn, message.id, "unreachable", error)
+        await users_repo.set_reachable(conn, message.recipient_id, False)
+        if message.case_id is None:
+            return
+        case = await cases_repo.get(conn, message.case_id)
+        recipient = await users_repo.get(conn, message.recipient_id)
+        if case is None or recipient is None or recipient.foundation_id != case.foundation_id:
+            return
+        members = await users_repo.members_of(conn, case.foundation_id)
+        if any(m.reachable for m in members):
+            return
+        key = f"unreachable:{case.id}"
+        if not await reminders_repo.log_once(conn, key, "unreachable", now, case_id=case.id):
+            return
+        foundation = await foundations_repo.get(conn, case.foundation_id)
+        if foundation is None:
+            return
+        officers = await users_repo.officers_for(conn, case.province)
+        officers = officers or await users_repo.central_staff(conn)
+        params = encode_params(
+            {
+                "tracking_no": case.tracking_no,
+                "volunteer": case.volunteer_name,
+                "foundation": {"th": foundation.name_th, "en": foundation.name_en},
+                "phone": foundation.phone or "-",
+                "email": foundation.email or "-",
+            }
+        )
+        for officer in officers:
+            await outbox_repo.enqueue(
+                conn,
+                recipient_id=officer.id,
+                case_id=case.id,
+                kind="unreachable",
+                msg_id=N_("notify.officer.foundation_unreachable"),
+                params=params,
+                now=now,
+            )
+
+
+async def _later(
+    services: Services,
+    message: OutboxMessage,
+    error: str,
+    when: datetime,
+    *,
+    count_attempt: bool = True,
+) -> None:
+    async with services.db.transaction() as conn:
+        await outbox_repo.reschedule(conn, message.id, error, when, count_attempt=count_attempt)

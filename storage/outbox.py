@@ -48,10 +48,19 @@ async def enqueue(
 
 
 async def due(conn: aiosqlite.Connection, now: datetime, limit: int = 100) -> list[OutboxMessage]:
-    """Pending messages whose time has come, oldest first (so each recipient gets them in order)."""
+    """Pending messages whose time has come, oldest first, so each person gets them in order.
+
+    A message also waits while an earlier one to the same person waits for a retry (it failed
+    at least once); one held only by quiet hours does not hold back what must go at once.
+    """
+    at = to_db(now)
     async with conn.execute(
-        "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-        (to_db(now), limit),
+        "SELECT * FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.recipient_id = o.recipient_id"
+        "  AND p.state = 'pending' AND p.id < o.id AND p.attempts > 0"
+        "  AND p.next_attempt_at > ?)"
+        " ORDER BY o.id LIMIT ?",
+        (at, at, limit),
     ) as cur:
         return [OutboxMessage.from_row(r) for r in await cur.fetchall()]
 
@@ -80,12 +89,17 @@ async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) 
 
 
 async def reschedule(
-    conn: aiosqlite.Connection, message_id: int, error: str, next_attempt_at: datetime
+    conn: aiosqlite.Connection,
+    message_id: int,
+    error: str,
+    next_attempt_at: datetime,
+    *,
+    count_attempt: bool = True,
 ) -> None:
     await conn.execute(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+        "UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_attempt_at = ?"
         " WHERE id = ?",
-        (error, to_db(next_attempt_at), message_id),
+        (int(count_attempt), error, to_db(next_attempt_at), message_id),
     )
 
 

@@ -33,6 +33,9 @@ def settings_for(fake: FakeTelegram, data_dir: Path, **overrides: Any) -> Settin
         "api_file_url": fake.file_url,
         "data_dir": data_dir,
         "outbox_interval_seconds": 0.05,
+        # The fake enforces no flood limits unless a test asks it to; neither do we, then.
+        "outbox_per_second": 1000,
+        "outbox_per_chat_interval": 0.0,
         # Scheduled reminders would talk over a scenario; tests that want them turn them on.
         "reminders_enabled": False,
         **overrides,

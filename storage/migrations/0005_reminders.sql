@@ -33,6 +33,9 @@ CREATE TABLE reminder_log (
     created_at TEXT NOT NULL
 );
 
+-- The outbox worker keeps each person's messages in order (storage/outbox.py ``due``).
+CREATE INDEX outbox_recipient_pending ON outbox (recipient_id, state, id);
+
 ALTER TABLE users ADD COLUMN digest_enabled INTEGER NOT NULL DEFAULT 1
     CHECK (digest_enabled IN (0, 1));
 
