@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # PTB's rate limiter logs every 429 with a traceback; the outbox worker handles each one
+    # (it waits retry_after and records the attempt), so that is noise, not an error.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
     if args[:1] == ["sandbox"]:
         from bot.sandbox.cli import main as sandbox_main
 
