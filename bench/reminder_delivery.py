@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,18 +32,25 @@ from storage import users as users_repo
 LIMIT = 30
 
 
+async def _none(count: Callable[[], Awaitable[int]]) -> bool:
+    return await count() == 0
+
+
 async def main(recipients: int, per_person: int) -> int:
     limits = RateLimits(global_per_second=LIMIT, per_chat_interval=1.0)
     with tempfile.TemporaryDirectory() as tmp:
-        async with FakeTelegram(rate_limits=limits) as fake, BotUnderTest.start(
-            fake,
-            Path(tmp),
-            outbox_per_second=29,
-            outbox_per_chat_interval=1.0,
-            # No quiet hours for the run, whatever the time of day.
-            quiet_hours_start=dt.time(0, 0),
-            quiet_hours_end=dt.time(0, 0),
-        ) as bot:
+        async with (
+            FakeTelegram(rate_limits=limits) as fake,
+            BotUnderTest.start(
+                fake,
+                Path(tmp),
+                outbox_per_second=29,
+                outbox_per_chat_interval=1.0,
+                # No quiet hours for the run, whatever the time of day.
+                quiet_hours_start=dt.time(0, 0),
+                quiet_hours_end=dt.time(0, 0),
+            ) as bot,
+        ):
             services = bot.services
             people = list(range(100_000, 100_000 + recipients))
             now = services.clock()
@@ -69,8 +77,7 @@ async def main(recipients: int, per_person: int) -> int:
                 )
                 return int(row[0]) if row else 0
 
-            while await pending():
-                await asyncio.sleep(0.2)
+            await bot.eventually(lambda: _none(pending), timeout=3600, interval=0.2)
             elapsed = time.monotonic() - started
 
     delivered = Counter(

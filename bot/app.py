@@ -21,7 +21,8 @@ from bot.checklist import load_checklist
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.files import FileStore
 from bot.i18n import load_catalogs
-from bot.outbox import deliver_due
+from bot.issuance.config import load_issuance_config
+from bot.outbox import OutboxWorker
 from bot.persistence import SQLitePersistence
 from bot.privacy import load_privacy_notice
 from bot.runtime import BotContext, CertBotApplication, Services
@@ -30,6 +31,7 @@ from bot.services.cases import CaseService
 from bot.services.corrections import CorrectionService
 from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService
+from bot.services.issuance import IssuanceService
 from bot.services.officers import OfficerService
 from bot.services.reminders import ReminderService
 from bot.services.users import UserService
@@ -38,11 +40,13 @@ from bot.workflow import Role
 from handlers import common, digest, errors
 from handlers.foundation import conversation as foundation_conversation
 from handlers.foundation import joining as foundation_joining
+from handlers.foundation import pickup as foundation_pickup
 from handlers.foundation import tracking as foundation_tracking
 from handlers.menus import commands_for
 from handlers.officer import admin as officer_admin
 from handlers.officer import case_view as officer_case_view
 from handlers.officer import dashboard as officer_dashboard
+from handlers.officer import issuance as officer_issuance
 from handlers.officer import join as officer_join
 from handlers.officer import review as officer_review
 from handlers.officer import review_input as officer_review_input
@@ -66,12 +70,14 @@ async def open_services(settings: Settings) -> Services:
     cases = CaseService(db, checklist, clock, calendar)
     privacy = load_privacy_notice(settings.privacy_notice_file)
     invites = InviteService(db, clock)
+    officers = OfficerService(cases, settings.tz)
+    files = FileStore(settings.files_dir)
     services = Services(
         settings=settings,
         db=db,
         catalogs=catalogs,
         checklist=checklist,
-        files=FileStore(settings.files_dir),
+        files=files,
         clock=clock,
         users=UserService(db, settings.default_language, clock),
         cases=cases,
@@ -80,8 +86,11 @@ async def open_services(settings: Settings) -> Services:
         foundations=FoundationService(db, cases, invites, privacy, clock, settings.tz),
         applications=ApplicationService(db, cases, privacy.version, clock, settings.tz),
         corrections=CorrectionService(db, cases, clock, settings.tz),
-        officers=OfficerService(cases, settings.tz),
+        officers=officers,
         reminders=ReminderService(db, cases, catalogs, settings.reminders, calendar, clock),
+        issuance=IssuanceService(
+            cases, officers, files, catalogs, load_issuance_config(), settings.tz
+        ),
     )
     await services.users.ensure_admins(settings.admin_ids)
     return services
@@ -123,12 +132,14 @@ def register_handlers(application: CertBotApplication) -> None:
     application.add_handlers(officer_join.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(officer_review_input.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(officer_review.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(officer_issuance.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(officer_dashboard.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(officer_case_view.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(officer_admin.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(foundation_conversation.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(foundation_joining.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(foundation_tracking.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(foundation_pickup.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(digest.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(common.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(common.fallback_handlers(), group=common.GROUP_FALLBACK)
@@ -139,11 +150,16 @@ def register_handlers(application: CertBotApplication) -> None:
 def schedule_jobs(application: CertBotApplication) -> None:
     job_queue = application.job_queue
     assert job_queue is not None
+    worker = OutboxWorker(application.bot, application.services)
     job_queue.run_repeating(
         _outbox_job,
         interval=application.services.settings.outbox_interval_seconds,
         first=0.1,
         name="outbox",
+        data=worker,
+        # A run drains for up to 20 s; the worker's own lock turns an overlapping run into a
+        # no-op, so APScheduler need not skip (and warn about) it.
+        job_kwargs={"max_instances": 2},
     )
     if not application.services.settings.reminders_enabled:
         return
@@ -160,7 +176,8 @@ async def _reminder_job(context: BotContext) -> None:
 
 
 async def _outbox_job(context: BotContext) -> None:
-    await deliver_due(context.bot, context.services)
+    assert context.job is not None and isinstance(context.job.data, OutboxWorker)
+    await context.job.data.run()
 
 
 async def set_command_menus(application: CertBotApplication) -> None:

@@ -17,6 +17,7 @@ from bot.services.cases import CaseService, Clock
 from bot.services.corrections import CorrectionService
 from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService
+from bot.services.issuance import IssuanceService
 from bot.services.officers import OfficerService
 from bot.services.reminders import ReminderService
 from bot.services.users import UserService
@@ -41,6 +42,7 @@ class Services:
     corrections: CorrectionService
     officers: OfficerService
     reminders: ReminderService
+    issuance: IssuanceService
 
 
 class CertBotApplication(Application[Any, Any, Any, Any, Any, Any]):

@@ -21,15 +21,17 @@ from bot.i18n import encode_params
 from bot.i18n_marker import N_
 from bot.reminders import Clock as ReminderClock
 from bot.reminders import Stage, next_clock
-from bot.services.errors import CaseNotFound, InvalidInput, VersionConflict
+from bot.services.errors import CaseNotFound, InvalidInput, StaleAppointment, VersionConflict
 from bot.workdays import WorkCalendar
 from bot.workflow import Action, Actor, CaseFacts, CaseRef, Role, Status
+from storage import appointments as appointments_repo
 from storage import attachments as attachments_repo
 from storage import cases as cases_repo
 from storage import events as events_repo
 from storage import foundations as foundations_repo
 from storage import outbox as outbox_repo
 from storage import users as users_repo
+from storage.appointments import Appointment, AppointmentState
 from storage.cases import StaleVersion
 from storage.db import Database
 from storage.models import Attachment, Case, CaseEvent, User, Verdict
@@ -37,6 +39,8 @@ from storage.models import Attachment, Case, CaseEvent, User, Verdict
 CERTIFICATE_ITEM = "certificate"
 MAX_COMMENT = 2000
 MAX_RECEIPT = 40
+MAX_PLACE = 300
+MAX_NOTE = 500
 
 Clock = Callable[[], datetime]
 
@@ -152,8 +156,8 @@ class CaseService:
             has_comment=has_comment,
             has_reason=has_reason,
             has_receipt_number=has_receipt_number,
-            has_pickup=await events_repo.latest(conn, case_id, Action.SCHEDULE_PICKUP.value)
-            is not None,
+            # The current appointment, not the event: superseding keeps exactly one.
+            has_pickup=await appointments_repo.latest_for_case(conn, case_id) is not None,
             has_certificate_scan=any(a.item == CERTIFICATE_ITEM for a in current),
             corrected_flagged=flagged == 0,
         )
@@ -280,7 +284,7 @@ class CaseService:
         return build
 
     def _to_officers(
-        self, kind: str, msg_id: str
+        self, kind: str, msg_id: str, **extra: Any
     ) -> Callable[[aiosqlite.Connection, Case], Awaitable[list[_Note]]]:
         async def build(conn: aiosqlite.Connection, case: Case) -> list[_Note]:
             foundation = await foundations_repo.get(conn, case.foundation_id)
@@ -291,6 +295,7 @@ class CaseService:
                     foundation.name_th if foundation else "",
                     foundation.name_en if foundation else "",
                 ),
+                **extra,
             }
             return [_Note(await self._officers(conn, case), kind, msg_id, params)]
 
@@ -738,24 +743,149 @@ class CaseService:
         when: datetime,
         place: str,
         note: str | None = None,
+        *,
+        place_en: str | None = None,
     ) -> Outcome:
+        """Set (or change) the pickup appointment; the one before it is superseded.
+
+        ``place_en`` is the office's English address when the officer chose the office's
+        own place, so English readers get it in English. Whether the moment may be offered
+        (office hours, holidays) is ``bot.issuance.slots``' question, asked by the caller.
+        """
         if when.tzinfo is None:
             raise ValueError("pickup time must be timezone-aware")
-        place_text = _text(place, required=True)
-        note_text = _text(note, required=False)
+        place_text = _text(place, required=True, limit=MAX_PLACE)
+        place_en_text = _text(place_en, required=False, limit=MAX_PLACE)
+        note_text = _text(note, required=False, limit=MAX_NOTE)
+        data: dict[str, Any] = {
+            "when": when.isoformat(),
+            "place": place_text,
+            "place_en": place_en_text,
+            "note": note_text,
+        }
+        made: list[Appointment] = []
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            earlier = await appointments_repo.latest_for_case(conn, case_id)
+            assert place_text is not None  # required above
+            made.append(
+                await appointments_repo.create(
+                    conn,
+                    case_id=case_id,
+                    starts_at=when,
+                    place=place_text,
+                    place_en=place_en_text,
+                    note=note_text,
+                    created_by=user_id,
+                    now=self.clock(),
+                )
+            )
+            data["appointment_id"] = made[0].id  # filled before the event is written
+            data["replaces"] = earlier.id if earlier else None
+            return {}
+
+        async def notify(conn: aiosqlite.Connection, case: Case) -> list[_Note]:
+            msg_id = (
+                N_("notify.member.pickup_rescheduled")
+                if data["replaces"]
+                else N_("notify.member.pickup_scheduled")
+            )
+            params = {
+                "tracking_no": case.tracking_no,
+                "volunteer": case.volunteer_name,
+                "when": when,
+                "place": _per_language(place_text or "", place_en_text or place_text or ""),
+                "note": note_text or "-",
+                # For the buttons and the .ics file made when the message is sent.
+                "appointment_id": made[0].id,
+            }
+            # kind "pickup": the outbox attaches the calendar file (handlers register it).
+            return [_Note(await self._members(conn, case), "pickup", msg_id, params)]
+
         return await self._apply(
             user_id,
             case_id,
             version,
             Action.SCHEDULE_PICKUP,
-            data={"when": when.isoformat(), "place": place_text, "note": note_text},
-            notify=self._to_members(
-                "pickup",
-                N_("notify.member.pickup_scheduled"),
-                when=when,
-                place=place_text or "",
-                note=note_text or "",
-            ),
+            change=change,
+            data=data,
+            notify=notify,
+        )
+
+    async def confirm_pickup(self, user_id: int, case_id: int, appointment_id: int) -> Outcome:
+        """A member confirms they will collect at the current appointment."""
+        return await self._answer_pickup(user_id, case_id, appointment_id, "confirmed", None)
+
+    async def request_reschedule(
+        self, user_id: int, case_id: int, appointment_id: int, reason: str
+    ) -> Outcome:
+        """A member asks for another time, saying why; the office is told and reschedules."""
+        text = _text(reason, required=False, limit=MAX_NOTE)
+        return await self._answer_pickup(
+            user_id, case_id, appointment_id, "reschedule_requested", text
+        )
+
+    async def _answer_pickup(
+        self,
+        user_id: int,
+        case_id: int,
+        appointment_id: int,
+        state: AppointmentState,
+        reason: str | None,
+    ) -> Outcome:
+        # The buttons name the appointment, not the case version: an officer's unrelated step
+        # (the scan, say) must not make a foundation's answer stale. The appointment's own
+        # state makes a double tap, or an answer to a superseded time, change nothing.
+        confirm = state == "confirmed"
+        answered: list[Appointment] = []
+
+        async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
+            current = await appointments_repo.latest_for_case(conn, case_id)
+            if current is None or current.id != appointment_id:
+                raise StaleAppointment(N_("issuance.error.appointment_superseded"))
+            if current.state == state:
+                raise StaleAppointment(
+                    N_("issuance.error.already_confirmed")
+                    if confirm
+                    else N_("issuance.error.already_asked")
+                )
+            answered.append(
+                await appointments_repo.answer(
+                    conn, appointment_id, state=state, by=user_id, now=self.clock(), reason=reason
+                )
+            )
+            return {}
+
+        async def notify(conn: aiosqlite.Connection, case: Case) -> list[_Note]:
+            appointment = answered[0]
+            place = _per_language(appointment.place, appointment.place_in("en"))
+            if confirm:
+                build = self._to_officers(
+                    "pickup_confirmed",
+                    N_("notify.officer.pickup_confirmed"),
+                    when=appointment.starts_at,
+                    place=place,
+                )
+            else:
+                build = self._to_officers(
+                    "reschedule_requested",
+                    N_("notify.officer.reschedule_requested"),
+                    when=appointment.starts_at,
+                    place=place,
+                    reason=reason or "",
+                )
+            return await build(conn, case)
+
+        return await self._apply(
+            user_id,
+            case_id,
+            None,
+            Action.CONFIRM_PICKUP if confirm else Action.REQUEST_RESCHEDULE,
+            facts={"has_reason": confirm or reason is not None},
+            change=change,
+            public_comment=reason,
+            data={"appointment_id": appointment_id},
+            notify=notify,
         )
 
     async def upload_certificate(
@@ -790,13 +920,14 @@ class CaseService:
                 for a in await attachments_repo.current(conn, case_id)
                 if a.item == CERTIFICATE_ITEM
             )
-            pickup = await events_repo.latest(conn, case_id, Action.SCHEDULE_PICKUP.value)
+            # The latest appointment, as the foundation last heard of it.
+            pickup = await appointments_repo.latest_for_case(conn, case_id)
             assert pickup is not None  # the workflow guard requires one
             params = {
                 "tracking_no": case.tracking_no,
                 "volunteer": case.volunteer_name,
-                "when": datetime.fromisoformat(pickup.data["when"]),
-                "place": pickup.data.get("place") or "",
+                "when": pickup.starts_at,
+                "place": _per_language(pickup.place, pickup.place_in("en")),
                 "comment": text or "",
             }
             members = await self._members(conn, case)

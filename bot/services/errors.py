@@ -21,3 +21,8 @@ class VersionConflict(WorkflowError):
 
 class InvalidInput(WorkflowError):
     """Text or a choice that does not fit (too long, empty where required, unknown item)."""
+
+
+class StaleAppointment(WorkflowError):
+    """The pickup appointment answered is no longer the current one, or already has this
+    answer: nothing is saved twice; the person is shown the appointment as it is now."""

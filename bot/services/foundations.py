@@ -19,17 +19,19 @@ from bot.field_rules import FieldError
 from bot.i18n_marker import N_
 from bot.privacy import PrivacyNotice
 from bot.services import wizard
-from bot.services.cases import CaseService, Clock, actor_of
+from bot.services.cases import CERTIFICATE_ITEM, CaseService, Clock, actor_of
 from bot.services.errors import CaseNotFound
 from bot.services.foundation_form import FOUNDATION_FIELDS, FoundationForm
 from bot.services.invites import InviteService
 from bot.workflow import Action, Role, WorkflowError
+from storage import appointments as appointments_repo
 from storage import attachments as attachments_repo
 from storage import drafts as drafts_repo
 from storage import foundation_queries as queries
 from storage import foundations as foundations_repo
 from storage import privacy as privacy_repo
 from storage import users as users_repo
+from storage.appointments import Appointment
 from storage.db import Database
 from storage.foundation_queries import PublicEvent
 from storage.models import Attachment, Case, Foundation, User
@@ -49,6 +51,8 @@ PUBLIC_ACTIONS: tuple[str, ...] = (
     Action.NOT_APPROVE.value,
     Action.SEND_FOR_SIGNING.value,
     Action.SCHEDULE_PICKUP.value,
+    Action.CONFIRM_PICKUP.value,
+    Action.REQUEST_RESCHEDULE.value,
     Action.COMPLETE.value,
     Action.WITHDRAW.value,
 )
@@ -88,6 +92,8 @@ class CaseView:
     documents: list[Attachment]
     timeline: list[PublicEvent]
     actions: tuple[Action, ...]
+    appointment: Appointment | None = None
+    """The current pickup appointment, with the foundation's answer so far."""
 
 
 class FoundationService:
@@ -274,6 +280,10 @@ class FoundationService:
             await attachments_repo.current(self.db.conn, case_id),
             key=lambda a: (order.get(a.item, len(order)), a.slot),
         )
+        if case.status is not wf.Status.COMPLETED:
+            # The signed scan is the office's until it confirms sending it (completion).
+            documents = [a for a in documents if a.item != CERTIFICATE_ITEM]
         timeline = await queries.public_events(self.db.conn, case_id, PUBLIC_ACTIONS)
         ref = wf.CaseRef(case.status, case.foundation_id, case.province)
-        return CaseView(case, documents, timeline, wf.available_actions(actor, ref))
+        appointment = await appointments_repo.latest_for_case(self.db.conn, case_id)
+        return CaseView(case, documents, timeline, wf.available_actions(actor, ref), appointment)

@@ -33,6 +33,7 @@ from bot.workflow import (
     available_actions,
     statuses_in,
 )
+from storage import appointments as appointments_repo
 from storage import attachments as attachments_repo
 from storage import cases as cases_repo
 from storage import events as events_repo
@@ -40,6 +41,7 @@ from storage import foundations as foundations_repo
 from storage import officers as officers_repo
 from storage import queue as queue_repo
 from storage import users as users_repo
+from storage.appointments import Appointment
 from storage.models import Attachment, Case, CaseEvent, Foundation, User
 from storage.queue import QueueRow
 
@@ -104,6 +106,8 @@ class CaseView:
     names: dict[int, str]
     facts: CaseFacts
     actions: tuple[Action, ...]
+    appointment: Appointment | None = None
+    """The current pickup appointment (issuance), as the foundation last heard of it."""
 
     @property
     def documents(self) -> list[Attachment]:
@@ -234,6 +238,7 @@ class OfficerService:
             names=await officers_repo.display_names(conn, people),
             facts=await self.cases.facts(case_id),
             actions=available_actions(actor, ref),
+            appointment=await appointments_repo.latest_for_case(conn, case_id),
         )
 
     def _in_checklist_order(self, attachments: list[Attachment]) -> list[Attachment]:

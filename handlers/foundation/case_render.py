@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.services.foundations import CasePage, CaseView
 from bot.services.volunteer_form import VOLUNTEER_FIELDS, VolunteerForm
 from bot.workflow import Action, Status
-from handlers.foundation import buttons, render
+from handlers.foundation import buttons, pickup_render, render
 
 # Long free text (duties) is cut in the view; the whole of it stays in the case.
 _VIEW_TEXT = 300
@@ -75,6 +75,8 @@ def view_text(view: CaseView, checklist: Checklist, t: Translator) -> str:
     status = render.status_text(case, t)
     if case.receipt_no:
         status += "\n" + t.t("foundation.case.receipt", receipt_no=case.receipt_no)
+    if view.appointment is not None:
+        status += "\n\n" + pickup_render.appointment_text(view.appointment, t)
     return t.t(
         "foundation.case.view",
         tracking_no=case.tracking_no,
@@ -88,7 +90,7 @@ def view_text(view: CaseView, checklist: Checklist, t: Translator) -> str:
 
 def view_rows(view: CaseView, t: Translator) -> render.Rows:
     case = view.case
-    rows: render.Rows = []
+    rows: render.Rows = pickup_render.view_rows(view, t)
     if case.status is Status.AWAITING_CORRECTION and Action.RESUBMIT in view.actions:
         rows.append(
             [render.button(t.t("foundation.button.start_correcting"), buttons.FIX_START, case.id)]

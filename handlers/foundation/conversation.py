@@ -18,7 +18,7 @@ from telegram.warnings import PTBUserWarning
 from bot.runtime import BotContext
 from bot.workflow import WorkflowError
 from handlers import common
-from handlers.foundation import application, correction, joining, registration, tracking
+from handlers.foundation import application, correction, joining, pickup, registration, tracking
 from handlers.foundation.respond import refuse, say, user_id
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -58,6 +58,7 @@ def handlers() -> list[Handler]:
         **application.conversation_states(),
         **correction.conversation_states(),
         **tracking.conversation_states(),
+        **pickup.conversation_states(),
     }
     with warnings.catch_warnings():
         # Text and button handlers share each state with per_message=False, on purpose: PTB
@@ -70,6 +71,7 @@ def handlers() -> list[Handler]:
                 *application.entry_points(),
                 *correction.entry_points(),
                 *tracking.entry_points(),
+                *pickup.entry_points(),
                 CommandHandler("continue", resume, filters=common.PRIVATE),
             ],
             states=states,

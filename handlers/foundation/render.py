@@ -204,6 +204,8 @@ _TIMELINE: dict[str, str] = {
     Action.NOT_APPROVE.value: N_("foundation.timeline.not_approve"),
     Action.SEND_FOR_SIGNING.value: N_("foundation.timeline.send_for_signing"),
     Action.SCHEDULE_PICKUP.value: N_("foundation.timeline.schedule_pickup"),
+    Action.CONFIRM_PICKUP.value: N_("foundation.timeline.confirm_pickup"),
+    Action.REQUEST_RESCHEDULE.value: N_("foundation.timeline.request_reschedule"),
     Action.COMPLETE.value: N_("foundation.timeline.complete"),
     Action.WITHDRAW.value: N_("foundation.timeline.withdraw"),
 }
@@ -219,7 +221,8 @@ def timeline_lines(events: Sequence[PublicEvent], t: Translator) -> list[str]:
         text = t.t(
             what,
             receipt_no=str(data.get("receipt_no") or ""),
-            place=str(data.get("place") or ""),
+            # The office's own place was kept in English too (issuance).
+            place=str((t.lang == "en" and data.get("place_en")) or data.get("place") or ""),
             when=_pickup_time(data.get("when")),
         )
         lines.append(t.t("foundation.timeline.entry", when=event.created_at, what=text))

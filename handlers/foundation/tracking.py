@@ -21,7 +21,7 @@ from bot.runtime import BotContext
 from bot.services.errors import VersionConflict
 from bot.workflow import Action, WorkflowError
 from handlers import common
-from handlers.foundation import buttons, case_render, render, states
+from handlers.foundation import buttons, case_render, pickup_render, render, states
 from handlers.foundation.respond import (
     done_with,
     message_of,
@@ -231,6 +231,8 @@ def notification_buttons(message: OutboxMessage, t: Translator) -> InlineKeyboar
                 )
             ]
         )
+    # An appointment is answered right under it (confirm, or ask for another time).
+    rows += pickup_render.notification_rows(message, t)
     rows.append(
         [render.button(t.t("foundation.button.open_case"), buttons.CASE_OPEN, message.case_id)]
     )

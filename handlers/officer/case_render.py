@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.i18n_marker import N_, MsgId
 from bot.services.officers import AttachmentView, CaseView
 from bot.workflow import ACTION_LABEL, STATUS_LABEL, Action, Status
-from handlers.officer import codes
+from handlers.officer import codes, issuance_render
 from handlers.officer.render import (
     MAX_TEXT,
     button,
@@ -57,13 +57,18 @@ def _who(t: Translator, view: CaseView, user_id: int | None) -> str:
     return view.names.get(user_id) or str(user_id)
 
 
+def _mark(a: Attachment) -> tuple[str, MsgId]:
+    return issuance_render.scan_mark(a) or (VERDICT_ICON[a.verdict], VERDICT_LABEL[a.verdict])
+
+
 def _attachment_line(t: Translator, checklist: Checklist, n: int, a: Attachment) -> str:
+    icon, verdict = _mark(a)
     line = t.t(
         "officer.case.attachment",
         number=n,
-        icon=VERDICT_ICON[a.verdict],
+        icon=icon,
         item=item_name(checklist, a.item, t),
-        verdict=VERDICT_LABEL[a.verdict],
+        verdict=verdict,
     )
     if a.verdict_reason:
         line += "\n" + t.t("officer.case.reason", reason=a.verdict_reason)
@@ -93,6 +98,9 @@ def _describe(t: Translator, checklist: Checklist, view: CaseView, event: CaseEv
         return t.t("officer.event.documents_complete", receipt_no=str(data["receipt_no"]))
     if event.action == "create_draft":
         return t.t("officer.event.create_draft")
+    issuance = issuance_render.describe_event(t, event)
+    if issuance is not None:
+        return issuance
     try:
         return t.t(ACTION_LABEL[Action(event.action)])
     except ValueError:
@@ -152,6 +160,7 @@ def case_text(
 ) -> str:
     head = [notice] if notice else []
     head.append(_summary(t, checklist, view))
+    head += issuance_render.appointment_lines(t, view.appointment)
     files = [t.t("officer.case.attachments")]
     files += [_attachment_line(t, checklist, n, a) for n, a in enumerate(view.attachments, 1)]
     present = {a.item for a in view.attachments}
@@ -190,8 +199,7 @@ def case_markup(t: Translator, checklist: Checklist, view: CaseView) -> InlineKe
     rows = [
         [
             button(
-                f"{n}. {VERDICT_ICON[a.verdict]} "
-                + shorten(item_name(checklist, a.item, t), BUTTON_NAME),
+                f"{n}. {_mark(a)[0]} " + shorten(item_name(checklist, a.item, t), BUTTON_NAME),
                 codes.FILE,
                 case.id,
                 a.id,
@@ -213,6 +221,7 @@ def case_markup(t: Translator, checklist: Checklist, view: CaseView) -> InlineKe
             acts.append(button(t.t("officer.button.all_correct"), codes.ASK, "allright", *key, 0))
         elif case.status is not Status.AWAITING_CONSIDERATION and view.unmarked:
             acts.append(button(t.t("officer.button.all_complete"), codes.ASK, "allok", *key, 0))
+    acts += issuance_render.case_buttons(t, view)
     for action, act in PROMPTED:
         if action in view.actions:
             acts.append(button(t.t(ACTION_LABEL[action]), codes.PROMPT, act, *key, 0))

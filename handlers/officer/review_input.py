@@ -31,7 +31,7 @@ from bot.services.errors import InvalidInput, VersionConflict
 from bot.services.officers import CaseView
 from bot.workflow import ACTION_LABEL, PreconditionFailed, Status, WorkflowError
 from handlers import common
-from handlers.officer import codes
+from handlers.officer import codes, issuance
 from handlers.officer.access import END, Press, on_message, on_press
 from handlers.officer.case_render import case_markup, case_text
 from handlers.officer.case_view import render_case, show_fresh
@@ -260,6 +260,8 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
             entry_points=[
                 CallbackQueryHandler(on_press(prompt_press), pattern=codes.pattern(codes.PROMPT)),
                 CallbackQueryHandler(on_press(confirm_press), pattern=codes.pattern(codes.CONFIRM)),
+                # Issuance's steps that type (place, note) or send a file (the signed scan).
+                *issuance.entry_points(),
             ],
             states={
                 TEXT: [
@@ -272,6 +274,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
                         on_message(not_text),
                     ),
                 ],
+                **issuance.states(),
             },
             fallbacks=[
                 CallbackQueryHandler(on_press(cancel_press), pattern=codes.pattern(codes.CANCEL)),

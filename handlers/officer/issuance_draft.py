@@ -1,0 +1,67 @@
+"""What an officer has chosen so far for a pickup appointment or a signed scan.
+
+Kept in ``user_data`` (JSON, saved after every update, so a restart loses nothing) and
+validated whenever it is read back. Every button names the case and version too: a draft for
+another case, or for a version since changed, is never used.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+
+from bot.runtime import BotContext
+from bot.services.cases import FileMeta
+
+DRAFT = "officer_issuance"
+
+Expects = Literal["date", "place", "note", "confirm", "scan", "send"]
+
+
+class ScanFile(BaseModel):
+    """A checked file already in the file store (``bot.services.cases.FileMeta`` as JSON)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file_name: str
+    mime_type: str
+    size: int
+    sha256: str
+    telegram_file_id: str = ""
+
+    def meta(self) -> FileMeta:
+        return FileMeta(**self.model_dump())
+
+
+class IssuanceDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["pickup", "scan"]
+    case_id: int
+    version: int
+    expects: Expects
+    starts_at: AwareDatetime | None = None
+    place: str | None = None
+    """None: the office's own place from the configuration."""
+    note: str | None = None
+    scan: ScanFile | None = None
+
+    def is_for(self, kind: str, case_id: int, version: int) -> bool:
+        return (self.kind, self.case_id, self.version) == (kind, case_id, version)
+
+
+def load(context: BotContext) -> IssuanceDraft | None:
+    raw = (context.user_data or {}).get(DRAFT)
+    try:
+        return IssuanceDraft.model_validate(raw) if raw is not None else None
+    except ValidationError:
+        return None  # written by an older version of the bot: start again
+
+
+def save(context: BotContext, draft: IssuanceDraft | None) -> None:
+    assert context.user_data is not None
+    if draft is None:
+        context.user_data.pop(DRAFT, None)
+    else:
+        context.user_data[DRAFT] = draft.model_dump(mode="json")
