@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 
 from bot.config import SettingsError, load_settings
@@ -34,9 +35,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     from bot.app import run
+    from bot.checklist import ChecklistError
+    from bot.i18n import CatalogError
+    from bot.issuance.config import IssuanceConfigError
+    from bot.privacy import PrivacyNoticeError
+    from storage.migrate import MigrationError
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings))
+    # Files the bot reads at start-up: a broken one is named in one line, like a bad setting.
+    startup_errors = (
+        ChecklistError,
+        CatalogError,
+        IssuanceConfigError,
+        PrivacyNoticeError,
+        MigrationError,
+    )
+    # Files and the database are the service's own: nobody else on the machine reads them.
+    os.umask(0o077)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run(settings))
+    except startup_errors as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -17,14 +17,14 @@ from telegram.ext import (
     PersistenceInput,
 )
 
-from bot.checklist import load_checklist
+from bot.checklist import Checklist, load_checklist
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.files import FileStore
-from bot.i18n import load_catalogs
-from bot.issuance.config import load_issuance_config
+from bot.i18n import Catalogs, load_catalogs
+from bot.issuance.config import IssuanceConfig, load_issuance_config
 from bot.outbox import OutboxWorker
 from bot.persistence import SQLitePersistence
-from bot.privacy import load_privacy_notice
+from bot.privacy import PrivacyNotice, load_privacy_notice
 from bot.runtime import BotContext, CertBotApplication, Services
 from bot.services.applications import ApplicationService
 from bot.services.cases import CaseService
@@ -58,17 +58,36 @@ logger = logging.getLogger(__name__)
 
 
 async def open_services(settings: Settings) -> Services:
+    # Every file first: a broken one stops start-up before anything is opened or written.
+    catalogs = load_catalogs(settings.locales_dir, tz=settings.tz)
+    checklist = load_checklist(settings.checklist_file)
+    privacy = load_privacy_notice(settings.privacy_notice_file)
+    offices = load_issuance_config(settings.office_file)
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    settings.data_dir.chmod(0o700)
     db = await Database.open(settings.database_path)
+    try:
+        return await _services(settings, db, catalogs, checklist, privacy, offices)
+    except BaseException:
+        # aiosqlite's thread would keep the process alive after a failed start.
+        await db.close()
+        raise
+
+
+async def _services(
+    settings: Settings,
+    db: Database,
+    catalogs: Catalogs,
+    checklist: Checklist,
+    privacy: PrivacyNotice,
+    offices: IssuanceConfig,
+) -> Services:
     applied = await migrate(db)
     if applied:
         logger.info("applied migrations: %s", ", ".join(applied))
-    catalogs = load_catalogs(settings.locales_dir, tz=settings.tz)
-    checklist = load_checklist(settings.checklist_file)
     clock = utcnow
     calendar = WorkCalendar(settings.tz)
     cases = CaseService(db, checklist, clock, calendar)
-    privacy = load_privacy_notice(settings.privacy_notice_file)
     invites = InviteService(db, clock)
     officers = OfficerService(cases, settings.tz)
     files = FileStore(settings.files_dir)
@@ -88,9 +107,7 @@ async def open_services(settings: Settings) -> Services:
         corrections=CorrectionService(db, cases, clock, settings.tz),
         officers=officers,
         reminders=ReminderService(db, cases, catalogs, settings.reminders, calendar, clock),
-        issuance=IssuanceService(
-            cases, officers, files, catalogs, load_issuance_config(), settings.tz
-        ),
+        issuance=IssuanceService(cases, officers, files, catalogs, offices, settings.tz),
     )
     await services.users.ensure_admins(settings.admin_ids)
     return services

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     locales_dir: Path = REPO_ROOT / "locales"
     checklist_file: Path = REPO_ROOT / "bot" / "checklist.toml"
     privacy_notice_file: Path = REPO_ROOT / "bot" / "privacy_notice.toml"
+    # Offices per province, signers and the wording of the memo and certificate drafts.
+    office_file: Path = REPO_ROOT / "bot" / "issuance" / "office.toml"
     # How often PTB flushes conversation state; our own drafts are saved as they fill.
     persistence_interval_seconds: float = Field(default=5.0, gt=0, le=600)
     outbox_interval_seconds: float = Field(default=2.0, gt=0, le=600)

@@ -257,6 +257,8 @@ class CaseFacts:
     has_reason: bool = False
     has_receipt_number: bool = False
     has_pickup: bool = False
+    pickup_reschedule_requested: bool = False
+    """The foundation asked for another pickup time and the officer has not set one yet."""
     has_certificate_scan: bool = False
     corrected_flagged: bool = True
     """On resubmit: every flagged attachment has a newer revision."""
@@ -281,6 +283,14 @@ class IllegalTransition(WorkflowError):
 
 class PreconditionFailed(WorkflowError):
     """The case's content does not yet allow the action (e.g. no receipt number)."""
+
+
+def side_of(action: str) -> Side | None:
+    """Who takes the action recorded under this name in the event log (None: not an action)."""
+    try:
+        return RULES[Action(action)].side
+    except ValueError:
+        return None
 
 
 def may_see(actor: Actor, case: CaseRef) -> bool:
@@ -335,6 +345,9 @@ def _guard(action: Action, facts: CaseFacts) -> None:
             raise PreconditionFailed(N_("error.certificate_scan_required"))
         if not facts.has_pickup:
             raise PreconditionFailed(N_("error.pickup_required"))
+        if facts.pickup_reschedule_requested:
+            # Completing would send the foundation a time they already said they cannot make.
+            raise PreconditionFailed(N_("error.pickup_reschedule_pending"))
 
 
 def check(action: Action, actor: Actor, case: CaseRef, facts: CaseFacts | None = None) -> Status:

@@ -123,3 +123,44 @@ async def test_the_real_process_answers_and_remembers_the_language(tmp_path: Pat
             sent = await user.send_command("help")
             reply = await user.wait_for_message(timeout=30, after=sent["message_id"])
             assert reply.text == en.t("help.new")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("CERTBOT_CHECKLIST_FILE", "[[item]]\nkey = 'Bad Key'\n"),
+        ("CERTBOT_OFFICE_FILE", "not toml ["),
+        ("CERTBOT_PRIVACY_NOTICE_FILE", "version = 1\n"),
+    ],
+)
+def test_a_broken_configuration_file_is_named_in_one_line(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(content, encoding="utf-8")
+    result = run_main(
+        tmp_path,
+        CERTBOT_BOT_TOKEN=TOKEN,
+        CERTBOT_API_BASE_URL="http://127.0.0.1:9/bot",
+        CERTBOT_DATA_DIR=str(tmp_path / "data"),
+        **{name: str(broken)},
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "broken.toml" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+async def test_the_data_directory_is_for_the_service_user_only(tmp_path: Path) -> None:
+    """The database and its files are created 0600 in a 0700 directory, whatever the umask."""
+    import stat
+
+    async with FakeTelegram() as fake:
+        user = fake.user(5005, "Anna", language_code="en")
+        async with bot_process(fake, tmp_path):
+            sent = await user.send_command("start")
+            await user.wait_for_message(timeout=30, after=sent["message_id"])
+    data = tmp_path / "data"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    for path in data.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path

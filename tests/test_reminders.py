@@ -266,3 +266,46 @@ async def test_the_morning_digest_once_per_working_day_for_officers_who_want_it(
     assert mine.next_attempt_at == mine.created_at  # 08:30 is outside quiet hours
     at(clock, 2026, 11, 7, 9)  # Saturday
     assert "digest" not in (await reminders.scan()).queued
+
+
+async def approved(cases: CaseService, world: World) -> Case:
+    case = await submitted(cases, world)
+    for a in await cases.current_attachments(case.id):
+        case = (
+            await cases.mark_attachment(world.officer, case.id, case.version, a.id, "complete")
+        ).case
+    case = (await cases.documents_complete(world.officer, case.id, case.version, "9/2569")).case
+    for a in await cases.current_attachments(case.id):
+        case = (
+            await cases.mark_attachment(world.officer, case.id, case.version, a.id, "correct")
+        ).case
+    case = (await cases.approve(world.officer, case.id, case.version)).case
+    return (await cases.send_for_signing(world.officer, case.id, case.version)).case
+
+
+async def test_pickup_reminders_the_working_day_before_and_that_morning(
+    db: Database, cases: CaseService, reminders: ReminderService, clock: FakeClock, world: World
+) -> None:
+    at(clock, 2026, 12, 1)  # Tuesday
+    case = await approved(cases, world)
+    monday = dt.datetime(2026, 12, 14, 10, 0, tzinfo=BANGKOK)
+    await cases.schedule_pickup(world.officer, case.id, case.version, monday, "ศาลากลาง")
+    # Thu 10 Dec is Constitution Day: the working day before Monday 14 is Friday 11.
+    for day in (2, 3, 4, 8, 9, 10):
+        at(clock, 2026, 12, day)
+        assert "pickup_eve" not in await queued(reminders)
+    at(clock, 2026, 12, 11, 9)
+    assert (await queued(reminders)).get("pickup_eve") == 3  # two members and the officer
+    at(clock, 2026, 12, 11, 15)
+    assert "pickup_eve" not in await queued(reminders)
+    at(clock, 2026, 12, 14, 6, 0)  # before the end of quiet hours: queued, held until 07:00
+    assert (await queued(reminders)).get("pickup_today") == 3
+    rows = await reminder_rows(db, "pickup_today")
+    assert {r.recipient_id for r in rows} == {world.member, world.colleague, world.officer}
+    assert {r.msg_id for r in rows} == {
+        "notify.member.pickup_reminder_today",
+        "notify.officer.pickup_reminder_today",
+    }
+    assert all(r.next_attempt_at == dt.datetime(2026, 12, 14, 7, 0, tzinfo=BANGKOK) for r in rows)
+    at(clock, 2026, 12, 14, 11, 0)  # after the appointment: nothing more
+    assert "pickup_today" not in await queued(reminders)

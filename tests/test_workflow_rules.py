@@ -548,6 +548,13 @@ GUARD_CASES = [
         "error.pickup_required",
     ),
     (
+        A.COMPLETE,
+        OFFICER,
+        S.AWAITING_SIGNATURE,
+        {"pickup_reschedule_requested": True},
+        "error.pickup_reschedule_pending",
+    ),
+    (
         A.CONFIRM_PICKUP,
         MEMBER,
         S.AWAITING_SIGNATURE,
@@ -700,3 +707,12 @@ def test_manual_paths_are_legal(path: list[tuple[Actor, Action, Status]]) -> Non
         status = check(action, actor, case, FULL_FACTS)
         assert status is expected, (step, action)
     assert status is S.COMPLETED
+
+
+def test_side_of_names_who_took_a_logged_action() -> None:
+    from bot.workflow import Side, side_of
+
+    assert side_of("withdraw") is Side.FOUNDATION
+    assert side_of("approve") is Side.OFFICE
+    assert side_of("close_abandoned") is Side.SYSTEM
+    assert side_of("create_draft") is None

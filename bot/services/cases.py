@@ -142,6 +142,7 @@ class CaseService:
         has_receipt_number: bool = False,
     ) -> CaseFacts:
         current = await attachments_repo.current(conn, case_id)
+        appointment = await appointments_repo.latest_for_case(conn, case_id)
         documents = [a for a in current if a.item != CERTIFICATE_ITEM]
         present = {a.item for a in documents}
         required = {i.key for i in self.checklist.required}
@@ -157,7 +158,9 @@ class CaseService:
             has_reason=has_reason,
             has_receipt_number=has_receipt_number,
             # The current appointment, not the event: superseding keeps exactly one.
-            has_pickup=await appointments_repo.latest_for_case(conn, case_id) is not None,
+            has_pickup=appointment is not None,
+            pickup_reschedule_requested=appointment is not None
+            and appointment.state == "reschedule_requested",
             has_certificate_scan=any(a.item == CERTIFICATE_ITEM for a in current),
             corrected_flagged=flagged == 0,
         )

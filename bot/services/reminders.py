@@ -31,11 +31,14 @@ from bot.reminders import (
 from bot.services.cases import CaseService, Clock
 from bot.services.errors import VersionConflict
 from bot.workdays import WorkCalendar
-from bot.workflow import STATUS_LABEL, TERMINAL, Bucket, WorkflowError
+from bot.workflow import STATUS_LABEL, TERMINAL, Bucket, Role, WorkflowError
+from storage import appointments as appointments_repo
+from storage import cases as cases_repo
 from storage import outbox as outbox_repo
 from storage import queue as queue_repo
 from storage import reminders as reminders_repo
 from storage import users as users_repo
+from storage.appointments import Appointment
 from storage.db import Database
 from storage.models import User
 from storage.reminders import WaitingCase
@@ -48,6 +51,16 @@ STAGE_LABEL: dict[Stage, MsgId] = {
     Stage.ISSUANCE: N_("stage.issuance"),
 }
 DIGEST_OLDEST = 3
+_PICKUP_MESSAGES: dict[str, tuple[MsgId, MsgId]] = {
+    "pickup_eve": (
+        N_("notify.member.pickup_reminder_eve"),
+        N_("notify.officer.pickup_reminder_eve"),
+    ),
+    "pickup_today": (
+        N_("notify.member.pickup_reminder_today"),
+        N_("notify.officer.pickup_reminder_today"),
+    ),
+}
 
 
 @dataclass
@@ -92,6 +105,7 @@ class ReminderService:
             if now.astimezone(self.calendar.tz).time() >= self.settings.digest_time:
                 await self._digests(now, today, today_ord, report)
         await self._applicant_reminders(now, today, report)
+        await self._pickup_reminders(now, today, report)
         if report.queued or report.closed:
             logger.info("reminder scan: %s, closed %s", report.queued, report.closed)
         return report
@@ -309,6 +323,57 @@ class ReminderService:
             logger.warning("case %s could not be closed as abandoned: %s", case.id, error.msg_id)
             return False
         return True
+
+    # ----- pickup appointments -----------------------------------------------------------------
+
+    def _day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        start = dt.datetime.combine(day, dt.time(0), self.calendar.tz).astimezone(dt.UTC)
+        return start, start + dt.timedelta(days=1)
+
+    async def _pickup_reminders(self, now: dt.datetime, today: dt.date, report: ScanReport) -> None:
+        """The working day before, and the morning of, each pickup: foundation and officer."""
+        if self.calendar.is_working_day(today):
+            eve = self._day_bounds(self.calendar.next_working_day(today))
+            for appointment in await appointments_repo.upcoming(self.db.conn, *eve):
+                await self._pickup_reminder(appointment, "pickup_eve", now, today, report)
+        _, tonight = self._day_bounds(today)
+        for appointment in await appointments_repo.upcoming(self.db.conn, now, tonight):
+            await self._pickup_reminder(appointment, "pickup_today", now, today, report)
+
+    async def _pickup_reminder(
+        self,
+        appointment: Appointment,
+        kind: str,
+        now: dt.datetime,
+        today: dt.date,
+        report: ScanReport,
+    ) -> None:
+        if self.calendar.local_date(appointment.created_at) == today:
+            return  # set today: the appointment message itself has just told them
+        key = f"{kind}:{appointment.id}"
+        async with self.db.transaction() as conn:
+            case = await cases_repo.get(conn, appointment.case_id)
+            if case is None or not await reminders_repo.log_once(
+                conn, key, kind, now, case_id=case.id
+            ):
+                return
+            params = {
+                "tracking_no": case.tracking_no,
+                "volunteer": case.volunteer_name,
+                "when": appointment.starts_at,
+                "place": {"th": appointment.place, "en": appointment.place_in("en")},
+            }
+            member_msg, officer_msg = _PICKUP_MESSAGES[kind]
+            members = await users_repo.members_of(conn, case.foundation_id)
+            scheduler = await users_repo.get(conn, appointment.created_by)
+            officers = (
+                [scheduler]
+                if scheduler is not None and scheduler.active and scheduler.role is not Role.MEMBER
+                else await self._office_of(conn, case.province)
+            )
+            sent = await self._queue(conn, members, kind, member_msg, params, now, case.id)
+            sent += await self._queue(conn, officers, kind, officer_msg, params, now, case.id)
+        report.add(kind, sent)
 
     # ----- preferences ------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from bot.checklist import Checklist
 from bot.i18n import Translator
 from bot.i18n_marker import N_, MsgId
 from bot.services.officers import AttachmentView, CaseView
-from bot.workflow import ACTION_LABEL, STATUS_LABEL, Action, Status
+from bot.workflow import ACTION_LABEL, STATUS_LABEL, Action, Side, Status, side_of
 from handlers.officer import codes, issuance_render
 from handlers.officer.render import (
     MAX_TEXT,
@@ -123,7 +123,13 @@ def event_text(
     if event.to_status is not None and event.to_status != event.from_status:
         lines.append(t.t("officer.event.status", status=STATUS_LABEL[event.to_status]))
     if event.public_comment:
-        lines.append(t.t("officer.event.comment", text=shorten(event.public_comment, limit)))
+        # The foundation writes a reason when it withdraws, resubmits or asks for another time.
+        label = (
+            N_("officer.event.applicant_comment")
+            if side_of(event.action) is Side.FOUNDATION
+            else N_("officer.event.comment")
+        )
+        lines.append(t.t(label, text=shorten(event.public_comment, limit)))
     if event.internal_note:
         lines.append(t.t("officer.event.note", text=shorten(event.internal_note, limit)))
     return "\n".join(lines)
