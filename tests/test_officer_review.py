@@ -180,7 +180,7 @@ async def test_documents_complete_asks_again_for_a_receipt_number_already_used(
                 tracking_no=case.tracking_no,
                 volunteer="JOHN SMITH",
                 receipt_no="11/2569",
-                comment="",
+                comment=member_th.t("common.nothing_said"),
             )
             in told
         )

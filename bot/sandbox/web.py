@@ -18,6 +18,7 @@ there, so the API refuses a foreign Host header (DNS rebinding) and POSTs withou
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import mimetypes
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
+from PIL import Image
 
 from bot.config import REPO_ROOT, SUPPORTED_LANGUAGES
 from bot.sandbox import transcript
@@ -38,6 +40,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 FONTS_DIR = REPO_ROOT / "bot" / "issuance" / "fonts"
 FONTS = frozenset({"Sarabun-Regular.ttf", "Sarabun-Bold.ttf"})
 MAX_UPLOAD = 20 * 1024 * 1024
+PHOTO_MAX_SIDE = 1280  # Telegram's largest photo size
 PING_SECONDS = 15.0
 _INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
@@ -200,13 +203,30 @@ async def upload(request: web.Request) -> web.StreamResponse:
     if kind == "photo":
         if not data.startswith(_IMAGE_MAGIC):
             return _error(400, "a photo must be a PNG, JPEG or GIF image")
-        sent = await user.send_photo(data)
+        try:
+            photo = await asyncio.to_thread(_as_telegram_photo, data)
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return _error(400, "this image cannot be read")
+        sent = await user.send_photo(photo)
     else:
         name = file.filename or "file"
         # Telegram names the type from the file name, as the fake does for its own users.
         mime = mimetypes.guess_type(name)[0] or file.content_type
         sent = await user.send_document(data, name, mime)
     return web.json_response({"ok": True, "message_id": sent["message_id"]})
+
+
+def _as_telegram_photo(data: bytes) -> bytes:
+    """What Telegram makes of an image sent as a photo: a JPEG, at most 1280 px a side.
+
+    Bots always receive photos as JPEG, whatever was sent; passing a PNG on unchanged would
+    make the bot refuse a photo Telegram would have delivered.
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "JPEG", quality=87)
+    return out.getvalue()
 
 
 async def language(request: web.Request) -> web.StreamResponse:

@@ -37,6 +37,9 @@ from storage.db import Database
 from storage.models import Attachment, Case, CaseEvent, User, Verdict
 
 CERTIFICATE_ITEM = "certificate"
+# What a notification shows where an optional comment, reason or note was left empty, so that
+# no line ends in a bare "Officer's comment:".
+NOTHING_SAID = N_("common.nothing_said")
 MAX_COMMENT = 2000
 MAX_RECEIPT = 40
 MAX_PLACE = 300
@@ -636,7 +639,7 @@ class CaseService:
             params = {
                 "tracking_no": case.tracking_no,
                 "volunteer": case.volunteer_name,
-                "comment": text or "",
+                "comment": text or NOTHING_SAID,
                 "flagged": _flagged_list(flagged),
             }
             return [_Note(members, "correction", N_("notify.member.correction_requested"), params)]
@@ -665,7 +668,9 @@ class CaseService:
             Action.RETURN_NOT_ELIGIBLE,
             facts={"has_reason": text is not None},
             public_comment=text,
-            notify=self._to_members("returned", N_("notify.member.returned"), reason=text or ""),
+            notify=self._to_members(
+                "returned", N_("notify.member.returned"), reason=text or NOTHING_SAID
+            ),
         )
 
     async def documents_complete(
@@ -698,7 +703,7 @@ class CaseService:
                 "documents_complete",
                 N_("notify.member.documents_complete"),
                 receipt_no=receipt or "",
-                comment=text or "",
+                comment=text or NOTHING_SAID,
             ),
         )
 
@@ -712,7 +717,9 @@ class CaseService:
             version,
             Action.APPROVE,
             public_comment=text,
-            notify=self._to_members("approved", N_("notify.member.approved"), comment=text or ""),
+            notify=self._to_members(
+                "approved", N_("notify.member.approved"), comment=text or NOTHING_SAID
+            ),
         )
 
     async def not_approve(self, user_id: int, case_id: int, version: int, reason: str) -> Outcome:
@@ -725,7 +732,7 @@ class CaseService:
             facts={"has_reason": text is not None},
             public_comment=text,
             notify=self._to_members(
-                "not_approved", N_("notify.member.not_approved"), reason=text or ""
+                "not_approved", N_("notify.member.not_approved"), reason=text or NOTHING_SAID
             ),
         )
 
@@ -798,7 +805,7 @@ class CaseService:
                 "volunteer": case.volunteer_name,
                 "when": when,
                 "place": _per_language(place_text or "", place_en_text or place_text or ""),
-                "note": note_text or "-",
+                "note": note_text or NOTHING_SAID,
                 # For the buttons and the .ics file made when the message is sent.
                 "appointment_id": made[0].id,
             }
@@ -875,7 +882,7 @@ class CaseService:
                     N_("notify.officer.reschedule_requested"),
                     when=appointment.starts_at,
                     place=place,
-                    reason=reason or "",
+                    reason=reason or NOTHING_SAID,
                 )
             return await build(conn, case)
 
@@ -931,7 +938,7 @@ class CaseService:
                 "volunteer": case.volunteer_name,
                 "when": pickup.starts_at,
                 "place": _per_language(pickup.place, pickup.place_in("en")),
-                "comment": text or "",
+                "comment": text or NOTHING_SAID,
             }
             members = await self._members(conn, case)
             return [

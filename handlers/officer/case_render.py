@@ -3,13 +3,20 @@ the timeline (events only officers see are marked), and the buttons the person m
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.checklist import Checklist
 from bot.i18n import Translator
 from bot.i18n_marker import N_, MsgId
 from bot.services.officers import AttachmentView, CaseView
+from bot.services.volunteer_form import VOLUNTEER_FIELDS, VolunteerForm
 from bot.workflow import ACTION_LABEL, STATUS_LABEL, Action, Side, Status, side_of
+from handlers.foundation.render import value_text
 from handlers.officer import codes, issuance_render
 from handlers.officer.render import (
     MAX_TEXT,
@@ -154,11 +161,37 @@ def _summary(t: Translator, checklist: Checklist, view: CaseView) -> str:
         submitted=case.submitted_at,
         claimed=claimed,
     )
-    for key, value in case.details.items():
-        label_id = "case.field." + key  # the foundation side may name its fields
-        label = t.t(label_id) if t.has(label_id) else key
-        text += "\n" + t.t("officer.case.detail", label=label, value=str(value))
-    return text
+    return "\n".join([text, *detail_lines(t, view, case.details)])
+
+
+def detail_lines(t: Translator, view: CaseView, details: dict[str, Any]) -> list[str]:
+    """The volunteer's details with the labels and formats the foundation filled them in."""
+    lines = [
+        t.t("officer.case.detail", label=t.t(spec.label), value=value_text(spec, value, t))
+        for spec in VOLUNTEER_FIELDS
+        if (value := _parsed(spec.key, details)) is not None
+    ]
+    consent_at = details.get("consent_at")
+    if isinstance(consent_at, str):
+        with contextlib.suppress(ValueError):
+            lines.append(
+                t.t(
+                    "officer.case.consent",
+                    when=datetime.fromisoformat(consent_at),
+                    who=_who(t, view, details.get("consent_by")),
+                )
+            )
+    return lines
+
+
+def _parsed(key: str, details: dict[str, Any]) -> object:
+    """One field as the form model reads it (dates as dates), or None if absent or unreadable."""
+    if details.get(key) is None:
+        return None
+    try:
+        return getattr(VolunteerForm.model_validate({key: details[key]}), key)
+    except ValidationError:
+        return details[key]  # shown as stored rather than hidden
 
 
 def case_text(
