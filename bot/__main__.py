@@ -2,33 +2,34 @@
 
 ``python -m bot sandbox [--port 8080] [--demo]`` runs it against a local fake Telegram
 instead, with a web page that plays the people (see ``bot.sandbox``); it needs no settings.
+
+``python -m bot backup DEST_DIR`` and ``python -m bot restore BACKUP_DIR [--force]`` copy the
+data directory out and back (see ``bot.backup``); they read only ``CERTBOT_DATA_DIR``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import sys
 
+from bot import logs
 from bot.config import SettingsError, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL at INFO, and a Bot API URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # PTB's rate limiter logs every 429 with a traceback; the outbox worker handles each one
-    # (it waits retry_after and records the attempt), so that is noise, not an error.
-    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+    # INFO and up, without the loggers that would leak the token or bury the rest.
+    logs.configure()
     if args[:1] == ["sandbox"]:
         from bot.sandbox.cli import main as sandbox_main
 
         return sandbox_main(args[1:])
+    if args[:1] in (["backup"], ["restore"]):
+        from bot.backup import main as backup_main
+
+        return backup_main(args)
     try:
         settings = load_settings()
     except SettingsError as error:

@@ -146,6 +146,7 @@ def build_application(services: Services) -> CertBotApplication:
 def register_handlers(application: CertBotApplication) -> None:
     """Every handler, in the order PTB consults them. Features add their line here."""
     application.add_handlers(common.identify_handlers(), group=common.GROUP_IDENTIFY)
+    application.add_handlers(common.guard_handlers(), group=common.GROUP_GUARD)
     application.add_handlers(officer_join.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(officer_review_input.handlers(), group=common.GROUP_FEATURES)
     application.add_handlers(officer_review.handlers(), group=common.GROUP_FEATURES)
@@ -223,6 +224,11 @@ async def running(settings: Settings, poll_timeout: int = 10) -> AsyncIterator[C
                 yield application
             finally:
                 await application.updater.stop()
+                # No new job run from here on: PTB waits for the runs under way, then shuts
+                # APScheduler down, which cancels a run that started meanwhile and logs it as
+                # an error with a traceback (seen with the outbox job on a clean stop).
+                if application.job_queue is not None:
+                    application.job_queue.scheduler.pause()
                 await application.stop()
     finally:
         await services.db.close()

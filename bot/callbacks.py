@@ -12,7 +12,11 @@ import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
-_TOKEN = re.compile(r"^[a-z0-9_]{1,32}$")
+# ASCII only, the whole string (``$`` would let a trailing newline through, ``\d`` Thai digits).
+_TOKEN = re.compile(r"[a-z0-9_]{1,32}", re.ASCII)
+_INT = re.compile(r"-?[0-9]{1,19}", re.ASCII)
+# Numbers in callback data are ids, versions, pages and dates: SQLite's 64-bit integers.
+MIN_INT, MAX_INT = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +46,7 @@ _REGISTRY: dict[str, Spec] = {}
 
 
 def register(prefix: str, *fields: str) -> Spec:
-    if not _TOKEN.match(prefix) or prefix in _REGISTRY:
+    if not _TOKEN.fullmatch(prefix) or prefix in _REGISTRY:
         raise ValueError(f"bad or duplicate callback prefix {prefix!r}")
     if any(f not in ("int", "token") for f in fields):
         raise ValueError(f"unknown field type in {fields!r}")
@@ -63,9 +67,11 @@ def encode(spec: Spec, *values: int | str) -> str:
         if kind == "int":
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ValueError(f"{spec.prefix}: {value!r} is not an int")
+            if not MIN_INT <= value <= MAX_INT:
+                raise ValueError(f"{spec.prefix}: {value!r} is out of range")
             parts.append(str(value))
         else:
-            if not isinstance(value, str) or not _TOKEN.match(value):
+            if not isinstance(value, str) or not _TOKEN.fullmatch(value):
                 raise ValueError(f"{spec.prefix}: {value!r} is not a short ASCII token")
             parts.append(value)
     data = ":".join(parts)
@@ -84,10 +90,10 @@ def decode(data: object) -> Callback | None:
     values: list[int | str] = []
     for kind, text in zip(spec.fields, raw, strict=True):
         if kind == "int":
-            if not re.fullmatch(r"-?\d{1,19}", text):
+            if not _INT.fullmatch(text) or not MIN_INT <= int(text) <= MAX_INT:
                 return None
             values.append(int(text))
-        elif _TOKEN.match(text):
+        elif _TOKEN.fullmatch(text):
             values.append(text)
         else:
             return None

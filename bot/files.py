@@ -26,7 +26,9 @@ class FileStore:
         target = self.path_for(digest)
         if target.exists():
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Not parents=True alone: that creates the root with the umask's mode, not 0700.
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target.parent.mkdir(exist_ok=True, mode=0o700)
         # Write then rename: a crash leaves either no file or the whole file, never half.
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:

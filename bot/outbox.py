@@ -25,13 +25,14 @@ from bot.i18n import Translator, decode_params, encode_params
 from bot.i18n_marker import N_
 from bot.reminders import in_quiet_hours, quiet_release
 from bot.runtime import Services
+from bot.workflow import Actor, CaseRef, may_see
 from storage import attachments as attachments_repo
 from storage import cases as cases_repo
 from storage import foundations as foundations_repo
 from storage import outbox as outbox_repo
 from storage import reminders as reminders_repo
 from storage import users as users_repo
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +241,13 @@ async def deliver_one(
         await _later(services, message, "quiet hours", release, count_attempt=False)
         return False
     user = await users_repo.get(services.db.conn, message.recipient_id)
+    if message.case_id is not None and not await _may_see(services, user, message.case_id):
+        # Queued while they could see the case; deactivated or moved since: not theirs now.
+        async with services.db.transaction() as conn:
+            await outbox_repo.mark_undeliverable(
+                conn, message.id, "failed", "recipient may no longer see the case"
+            )
+        return False
     t = services.catalogs.for_language(services.users.language_of(user))
     try:
         await _send(bot, services, message, render(message, t), buttons_for(message, t), t)
@@ -265,6 +273,21 @@ async def deliver_one(
             await outbox_repo.mark_sent(conn, message.id, services.clock())
         return True
     return False
+
+
+async def _may_see(services: Services, user: User | None, case_id: int) -> bool:
+    """Whether the recipient, as the database knows them now, may read the case."""
+    case = await cases_repo.get(services.db.conn, case_id)
+    if user is None or case is None:
+        return False
+    actor = Actor(
+        user_id=user.id,
+        role=user.role,
+        active=user.active,
+        foundation_id=user.foundation_id,
+        province=user.province,
+    )
+    return may_see(actor, CaseRef(case.status, case.foundation_id, case.province))
 
 
 async def deliver_due(bot: Bot, services: Services) -> int:

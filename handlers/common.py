@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.ext import (
+    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -24,6 +32,8 @@ from handlers.replies import edit_query_message
 
 # Handler groups, in the order PTB runs them for one update.
 GROUP_IDENTIFY = -100
+# Every button press is checked here, before any feature sees it (``check_button``).
+GROUP_GUARD = -50
 GROUP_FEATURES = 0
 # Catch-alls share the features' group, registered last: PTB runs one handler per group.
 GROUP_FALLBACK = GROUP_FEATURES
@@ -42,6 +52,8 @@ _HELP = {
     Role.ADMIN: N_("help.admin"),
 }
 _LANGUAGE_BUTTON = {"th": N_("language.button_th"), "en": N_("language.button_en")}
+# A button is read as of the last time its message was sent or edited; older ones do nothing.
+MAX_BUTTON_AGE = dt.timedelta(days=30)
 
 
 async def identify(update: Update, context: BotContext) -> None:
@@ -72,7 +84,10 @@ def register_start_screen(role: Role, screen: StartScreen) -> None:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    screen = _START_SCREENS.get(_role(context))
+    role, user = _role(context), context.user
+    if user is not None and user.role in (Role.OFFICER, Role.ADMIN):
+        role = user.role  # deactivated staff get their screen, which tells them so
+    screen = _START_SCREENS.get(role)
     if screen is not None:
         await screen(update, context)
         return
@@ -152,8 +167,38 @@ async def stale_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(context.t.t("common.stale_button"), show_alert=True)
 
 
+def _button_age(message: MaybeInaccessibleMessage | None, now: dt.datetime) -> dt.timedelta:
+    """How long ago the pressed button was shown (sent, or last edited). Zero when Telegram
+    does not say: an inaccessible message carries no date, and inline messages none at all."""
+    if not isinstance(message, Message) or not message.is_accessible:
+        return dt.timedelta(0)
+    shown = max(message.date, message.edit_date or message.date)
+    return now - shown
+
+
+async def check_button(update: Update, context: BotContext) -> None:
+    """Callback data is never trusted: anything our codec did not make (forged, truncated,
+    oversized, not ASCII) and any button on a message from long ago is answered here, and no
+    feature sees it. Features still check who may do what, and the version the person saw."""
+    query = update.callback_query
+    assert query is not None
+    if callbacks.decode(query.data) is None:
+        refusal = N_("common.stale_button")
+    elif _button_age(query.message, context.services.clock()) > MAX_BUTTON_AGE:
+        refusal = N_("common.button_too_old")
+    else:
+        return
+    await query.answer(context.t.t(refusal), show_alert=True)
+    raise ApplicationHandlerStop
+
+
 async def save_conversations(update: Update, context: BotContext) -> None:
     """Write conversation state after every update, not once a minute: a crash loses nothing."""
+    # PTB marks the person's user_data for writing only after the last handler group has run,
+    # so without this the flush below would save it one update late (or, for someone's first
+    # update since start-up, not at all): an officer's typed text lost to a crash.
+    if update.effective_user is not None:
+        context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
     await context.application.update_persistence()
 
 
@@ -162,6 +207,10 @@ PRIVATE = filters.ChatType.PRIVATE
 
 def identify_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [TypeHandler(Update, identify)]
+
+
+def guard_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [CallbackQueryHandler(check_button)]
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
+# What Telegram says when the pressed message cannot be edited any more (the person deleted
+# it, or it is gone for another reason): the new screen is sent as a message instead.
+_GONE = ("message to edit not found", "message can't be edited")
+
 
 async def edit_query_message(
     query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
@@ -12,10 +16,21 @@ async def edit_query_message(
     """Edit the message a button sits on; a repeated press that changes nothing is fine.
 
     Telegram answers an edit to identical content with "message is not modified"; for a
-    button pressed twice that is the expected outcome, not an error.
+    button pressed twice that is the expected outcome, not an error. A message that cannot be
+    edited (deleted, or one Telegram no longer shows the bot) gets the screen as a new message.
     """
+    message = query.message
+    if message is None or not message.is_accessible:
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        await query.get_bot().send_message(chat_id, text, reply_markup=markup)
+        return
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
-        if "not modified" not in error.message.lower():
-            raise
+        reason = error.message.lower()
+        if "not modified" in reason:
+            return
+        if any(gone in reason for gone in _GONE):
+            await query.get_bot().send_message(message.chat.id, text, reply_markup=markup)
+            return
+        raise

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import aiosqlite
 
 from bot.workflow import Status
 from storage.clock import to_db
-from storage.models import _Row
+from storage.models import Case, User, _Row
 
 # The statuses in which the officers' clock runs (bot.reminders.OFFICER_CLOCK_RUNS).
 _OFFICER_RUNNING = (
@@ -66,6 +67,41 @@ async def was_logged(conn: aiosqlite.Connection, key: str) -> bool:
         return await cur.fetchone() is not None
 
 
+# Keys per statement: well under SQLite's limit on bound parameters.
+_KEYS_PER_QUERY = 500
+
+
+async def logged(conn: aiosqlite.Connection, keys: Iterable[str]) -> set[str]:
+    """Which of these keys are recorded: one query per 500 keys, not one per reminder."""
+    wanted = list(dict.fromkeys(keys))
+    found: set[str] = set()
+    for start in range(0, len(wanted), _KEYS_PER_QUERY):
+        chunk = wanted[start : start + _KEYS_PER_QUERY]
+        marks = ", ".join("?" for _ in chunk)
+        async with conn.execute(
+            f"SELECT key FROM reminder_log WHERE key IN ({marks})", chunk
+        ) as cur:
+            found.update(str(row[0]) for row in await cur.fetchall())
+    return found
+
+
+class LogEntry(_Row):
+    key: str
+    kind: str
+    case_id: int | None = None
+    user_id: int | None = None
+
+
+async def log_many(conn: aiosqlite.Connection, entries: Sequence[LogEntry], now: datetime) -> None:
+    """Record reminders that ``logged`` (in the same write transaction) found unrecorded."""
+    at = to_db(now)
+    await conn.executemany(
+        "INSERT OR IGNORE INTO reminder_log (key, kind, case_id, user_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(e.key, e.kind, e.case_id, e.user_id, at) for e in entries],
+    )
+
+
 async def officer_waiting_since_before(
     conn: aiosqlite.Connection, stage: str, base_below: int
 ) -> list[WaitingCase]:
@@ -106,26 +142,63 @@ async def start_clock(conn: aiosqlite.Connection, case_id: int, stage: str, base
     )
 
 
-async def digest_readers(conn: aiosqlite.Connection) -> list[tuple[int, str | None]]:
-    """Active officers who want the morning digest: (user id, province or None for all)."""
+async def digest_readers(conn: aiosqlite.Connection) -> list[User]:
+    """Active officers who want the morning digest (province None: every province)."""
     async with conn.execute(
-        "SELECT id, province FROM users WHERE role = 'officer' AND active = 1"
+        "SELECT * FROM users WHERE role = 'officer' AND active = 1"
         " AND digest_enabled = 1 ORDER BY id"
     ) as cur:
-        return [(int(r[0]), r[1]) for r in await cur.fetchall()]
+        return [User.from_row(r) for r in await cur.fetchall()]
 
 
-async def count_running_over(
-    conn: aiosqlite.Connection, province: str | None, stage: str, base_below: int
-) -> int:
-    where, params = ("AND province = ?", (province,)) if province is not None else ("", ())
+async def running_over_by_province(
+    conn: aiosqlite.Connection, stage: str, base_below: int
+) -> dict[str, int]:
+    """Cases of a stage whose officer clock started before ``base_below``, per province."""
     async with conn.execute(
-        "SELECT COUNT(*) FROM cases WHERE clock_base IS NOT NULL AND clock_base < ?"
-        f" AND clock_stage = ? {where}",
-        (base_below, stage, *params),
+        "SELECT province, COUNT(*) FROM cases WHERE clock_base IS NOT NULL AND clock_base < ?"
+        " AND clock_stage = ? GROUP BY province",
+        (base_below, stage),
     ) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+        return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+
+async def active_staff(conn: aiosqlite.Connection) -> list[User]:
+    """Active officers and admins, by id: who reminders to the office go to."""
+    async with conn.execute(
+        "SELECT * FROM users WHERE active = 1 AND role IN ('officer', 'admin') ORDER BY id"
+    ) as cur:
+        return [User.from_row(r) for r in await cur.fetchall()]
+
+
+async def members_of_foundations(
+    conn: aiosqlite.Connection, foundation_ids: Iterable[int]
+) -> dict[int, list[User]]:
+    """``users.members_of`` for many foundations in one query per 500 (ordered by id)."""
+    wanted = sorted(set(foundation_ids))
+    found: dict[int, list[User]] = {f: [] for f in wanted}
+    for start in range(0, len(wanted), _KEYS_PER_QUERY):
+        chunk = wanted[start : start + _KEYS_PER_QUERY]
+        marks = ", ".join("?" for _ in chunk)
+        async with conn.execute(
+            "SELECT * FROM users WHERE role = 'member' AND active = 1"
+            f" AND foundation_id IN ({marks}) ORDER BY id",
+            chunk,
+        ) as cur:
+            for row in await cur.fetchall():
+                found[int(row["foundation_id"])].append(User.from_row(row))
+    return found
+
+
+async def cases_by_id(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, Case]:
+    wanted = sorted(set(ids))
+    found: dict[int, Case] = {}
+    for start in range(0, len(wanted), _KEYS_PER_QUERY):
+        chunk = wanted[start : start + _KEYS_PER_QUERY]
+        marks = ", ".join("?" for _ in chunk)
+        async with conn.execute(f"SELECT * FROM cases WHERE id IN ({marks})", chunk) as cur:
+            found.update((int(r["id"]), Case.from_row(r)) for r in await cur.fetchall())
+    return found
 
 
 async def set_digest(conn: aiosqlite.Connection, user_id: int, enabled: bool) -> None:

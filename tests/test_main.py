@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -16,15 +11,9 @@ import pytest
 from bot.config import REPO_ROOT
 from bot.i18n import load_catalogs
 from bot.testing.fake_telegram import FakeTelegram
+from tests.process_support import bot_process, clean_env
 
 TOKEN = "123456789:TEST-token-for-the-fake-bot-api-000"
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTBOT_")}
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    env.update(extra)
-    return env
 
 
 def run_main(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -75,34 +64,6 @@ def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
     result = run_main(tmp_path)
     assert result.returncode == 2
     assert "CERTBOT_BOT_TOKEN is invalid" in result.stderr
-
-
-@asynccontextmanager
-async def bot_process(fake: FakeTelegram, data_dir: Path) -> AsyncIterator[None]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=data_dir,
-        env=clean_env(
-            CERTBOT_BOT_TOKEN=fake.token,
-            CERTBOT_API_BASE_URL=fake.base_url,
-            CERTBOT_API_FILE_URL=fake.file_url,
-            CERTBOT_DATA_DIR=str(data_dir / "data"),
-        ),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        yield
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
-        log = output.decode()
-        assert process.returncode == 0, log
-        assert fake.token.split(":")[1] not in log, "the token must never be logged"
-        assert "Traceback" not in log, log
 
 
 async def test_the_real_process_answers_and_remembers_the_language(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import logs
 from bot.app import running
 from bot.config import Settings
 from bot.runtime import CertBotApplication, Services
@@ -86,5 +87,6 @@ class BotUnderTest:
     async def start(
         cls, fake: FakeTelegram, data_dir: Path, **overrides: Any
     ) -> AsyncIterator[BotUnderTest]:
+        logs.quiet_noisy_loggers()  # as ``python -m bot`` does: a test's log is the service's
         async with running(settings_for(fake, data_dir, **overrides), poll_timeout=1) as app:
             yield cls(fake, app)

@@ -44,14 +44,15 @@ async def _answer(update: Update) -> None:
 
 async def begin_new(update: Update, context: BotContext, *, discard: bool = False) -> object:
     """/new or the menu's button: a fresh application (the privacy notice first if needed)."""
-    await _answer(update)
     t = context.t
     try:
         draft = await context.services.applications.start(user_id(update), discard=discard)
     except PrivacyRequired:
+        await _answer(update)
         await show_notice(update, context, THEN_APPLY)
         return ConversationHandler.END
     except DraftExists as error:
+        await _answer(update)
         rows = [
             [render.button(t.t("foundation.button.continue_application"), buttons.APPLY_CONTINUE)],
             [render.button(t.t("foundation.button.discard_and_new"), buttons.APPLY_DISCARD)],
@@ -59,8 +60,9 @@ async def begin_new(update: Update, context: BotContext, *, discard: bool = Fals
         await say(update, message_of(error, context), render.keyboard(rows))
         return ConversationHandler.END
     except WorkflowError as error:
-        await refuse(update, context, error)
+        await refuse(update, context, error)  # answers the press with the reason
         return ConversationHandler.END
+    await _answer(update)
     await say(update, t.t("foundation.apply.intro"))
     await show(update, context, draft, None)
     return states.APPLYING
@@ -71,9 +73,12 @@ async def discard_and_new(update: Update, context: BotContext) -> object:
 
 
 async def resume(update: Update, context: BotContext) -> object | None:
-    """Show the unfinished application where it was left; None when there is none."""
-    await _answer(update)
+    """Show the unfinished application where it was left; None when there is none.
+
+    A refusal (not a member) is raised before the press is answered: the caller answers it
+    with the reason, and a press is answered once."""
     draft = await context.services.applications.current(user_id(update))
+    await _answer(update)
     if draft is None:
         return None
     await show(update, context, draft, context.t.t("foundation.apply.resumed"))

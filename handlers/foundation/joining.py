@@ -96,13 +96,13 @@ async def declined(update: Update, context: BotContext) -> object:
 
 async def invite(update: Update, context: BotContext) -> None:
     """A one-time link for a colleague of the same foundation."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     try:
         code = await context.services.foundations.invite_link_code(user_id(update))
     except WorkflowError as error:
-        await refuse(update, context, error)
+        await refuse(update, context, error)  # answers the press with the reason
         return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     link = f"https://t.me/{context.bot.username}?start={code}"
     await say(update, context.t.t("foundation.invite.link", link=link))
 

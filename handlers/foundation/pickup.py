@@ -220,6 +220,11 @@ async def request_sent(update: Update, context: BotContext) -> object:
 async def keep_pressed(update: Update, context: BotContext) -> object:
     query = update.callback_query
     assert query is not None
+    try:
+        await context.services.foundations.member(user_id(update))
+    except WorkflowError as error:
+        await refuse(update, context, error)  # nobody's appointment but a member's
+        return ConversationHandler.END
     await query.answer()
     await done_with(query)
     user_data(context).pop(_PENDING, None)

@@ -24,16 +24,19 @@ Handler = BaseHandler[Update, BotContext, object]
 
 async def begin(update: Update, context: BotContext) -> object:
     """Start registering, or carry on where the person left off."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await done_with(update.callback_query)
+    query = update.callback_query
     try:
         draft = await context.services.foundations.registration(user_id(update))
     except PrivacyRequired:
-        await show_notice(update, context, THEN_REGISTER)
-        return ConversationHandler.END
+        draft = None
     except WorkflowError as error:
-        await refuse(update, context, error)
+        await refuse(update, context, error)  # answers the press with the reason
+        return ConversationHandler.END
+    if query is not None:
+        await query.answer()
+        await done_with(query)
+    if draft is None:
+        await show_notice(update, context, THEN_REGISTER)
         return ConversationHandler.END
     await show(update, context, draft, None)
     return states.REGISTERING
