@@ -150,7 +150,7 @@ async def exercise(capture: Capture, db_path: Path, data_dir: Path, as_of: Any) 
 
 
 def timing(db_path: Path, statement: Statement, runs: int) -> float | None:
-    if not statement.sql.upper().startswith("SELECT"):
+    if not statement.sql.upper().startswith(("SELECT", "WITH")):
         return None
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:

@@ -441,115 +441,39 @@ class _Builder:
         return {table: len(rows) for table, rows in self.rows.items()}
 
 
-_COLUMNS: dict[str, tuple[str, ...]] = {
-    "foundations": (
-        "id",
-        "kind",
-        "name_th",
-        "name_en",
-        "registration_no",
-        "province",
-        "address",
-        "phone",
-        "email",
-        "created_at",
+# The columns each table's rows fill, in order.
+_COLUMNS: dict[str, list[str]] = {
+    "foundations": _words(
+        "id kind name_th name_en registration_no province address phone email created_at"
     ),
-    "users": (
-        "id",
-        "display_name",
-        "role",
-        "active",
-        "language",
-        "telegram_language",
-        "foundation_id",
-        "province",
-        "reachable",
-        "created_at",
-        "updated_at",
-        "digest_enabled",
+    "users": _words(
+        "id display_name role active language telegram_language foundation_id province "
+        "reachable created_at updated_at digest_enabled"
     ),
-    "privacy_acceptances": ("user_id", "notice_version", "accepted_at"),
-    "cases": (
-        "id",
-        "tracking_no",
-        "foundation_id",
-        "province",
-        "status",
-        "version",
-        "volunteer_name",
-        "passport_no",
-        "details",
-        "receipt_no",
-        "claimed_by",
-        "created_by",
-        "created_at",
-        "submitted_at",
-        "updated_at",
-        "closed_at",
-        "clock_stage",
-        "clock_base",
-        "clock_carried",
-        "applicant_since",
+    "privacy_acceptances": _words("user_id notice_version accepted_at"),
+    "cases": _words(
+        "id tracking_no foundation_id province status version volunteer_name passport_no "
+        "details receipt_no claimed_by created_by created_at submitted_at updated_at "
+        "closed_at clock_stage clock_base clock_carried applicant_since"
     ),
-    "attachments": (
-        "id",
-        "case_id",
-        "item",
-        "slot",
-        "revision",
-        "file_name",
-        "mime_type",
-        "size",
-        "sha256",
-        "telegram_file_id",
-        "uploaded_by",
-        "uploaded_at",
-        "verdict",
-        "verdict_reason",
-        "verdict_by",
-        "verdict_at",
+    "attachments": _words(
+        "id case_id item slot revision file_name mime_type size sha256 telegram_file_id "
+        "uploaded_by uploaded_at verdict verdict_reason verdict_by verdict_at"
     ),
-    "case_events": (
-        "id",
-        "case_id",
-        "actor_id",
-        "action",
-        "from_status",
-        "to_status",
-        "public_comment",
-        "internal_note",
-        "data",
-        "created_at",
+    "case_events": _words(
+        "id case_id actor_id action from_status to_status public_comment internal_note data "
+        "created_at"
     ),
-    "outbox": (
-        "id",
-        "recipient_id",
-        "case_id",
-        "event_id",
-        "kind",
-        "msg_id",
-        "params",
-        "urgent",
-        "state",
-        "attempts",
-        "next_attempt_at",
-        "created_at",
-        "sent_at",
+    "outbox": _words(
+        "id recipient_id case_id event_id kind msg_id params urgent state attempts "
+        "next_attempt_at created_at sent_at"
     ),
-    "appointments": (
-        "id",
-        "case_id",
-        "starts_at",
-        "place",
-        "state",
-        "created_by",
-        "created_at",
-        "answered_by",
-        "answered_at",
+    "appointments": _words(
+        "id case_id starts_at place state created_by created_at answered_by answered_at"
     ),
-    "reminder_log": ("key", "kind", "case_id", "user_id", "created_at"),
-    "drafts": ("user_id", "kind", "data", "updated_at"),
-    "ptb_state": ("kind", "key", "value"),
+    "reminder_log": _words("key kind case_id user_id created_at"),
+    "drafts": _words("user_id kind data updated_at"),
+    "ptb_state": _words("kind key value"),
 }
 
 
@@ -1015,12 +939,13 @@ def ensure_seeded(
         as_of = dt.datetime.fromisoformat(meta["as_of"])
         if now - as_of < MAX_AGE:
             return Seeded(path, as_of, meta["seconds"], True, meta["counts"], path.stat().st_size)
+    # This key's old files, and any cache nobody has used for a while (1.5 GB each).
+    stale = time.time() - MAX_AGE.total_seconds()
     for old in CACHE_DIR.glob("seed-*"):
-        old.unlink()
+        if old.name.startswith(path.stem) or old.stat().st_mtime < stale:
+            old.unlink()
     as_of = now.replace(microsecond=0)
     partial = path.with_suffix(".partial")
-    for leftover in CACHE_DIR.glob(partial.name + "*"):
-        leftover.unlink()
     started = time.perf_counter()
     counts = build(partial, cases, foundations, as_of)
     seconds = time.perf_counter() - started
