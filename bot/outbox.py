@@ -70,11 +70,8 @@ def register_document(kind: str, make: Document) -> None:
 
 
 def render(message: OutboxMessage, t: Translator) -> str:
+    # Texts given in both languages are picked by the translator (bot.i18n), as everywhere.
     params: dict[str, Any] = decode_params(message.params)
-    for name, value in params.items():
-        # Texts given in both languages (a foundation's names, flagged item lists).
-        if isinstance(value, dict) and set(value) == {"th", "en"}:
-            params[name] = value[t.lang]
     return t.t(message.msg_id, **params)
 
 
@@ -317,8 +314,7 @@ async def _unreachable(services: Services, message: OutboxMessage, error: str) -
         foundation = await foundations_repo.get(conn, case.foundation_id)
         if foundation is None:
             return
-        officers = await users_repo.officers_for(conn, case.province)
-        officers = officers or await users_repo.central_staff(conn)
+        officers = await users_repo.office_for(conn, case.province)
         params = encode_params(
             {
                 "tracking_no": case.tracking_no,

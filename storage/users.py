@@ -110,3 +110,8 @@ async def admins(conn: aiosqlite.Connection) -> list[User]:
         "SELECT * FROM users WHERE role = 'admin' AND active = 1 ORDER BY id"
     ) as cur:
         return [User.from_row(r) for r in await cur.fetchall()]
+
+
+async def office_for(conn: aiosqlite.Connection, province: str) -> list[User]:
+    """Who handles a province's cases: its officers; if it has none yet, the central office."""
+    return await officers_for(conn, province) or await central_staff(conn)

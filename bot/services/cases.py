@@ -276,9 +276,7 @@ class CaseService:
         return await users_repo.members_of(conn, case.foundation_id)
 
     async def _officers(self, conn: aiosqlite.Connection, case: Case) -> list[User]:
-        """The province's officers; if the province has none yet, the central office."""
-        local = await users_repo.officers_for(conn, case.province)
-        return local or await users_repo.central_staff(conn)
+        return await users_repo.office_for(conn, case.province)
 
     def _to_members(
         self, kind: str, msg_id: str, **params: Any
