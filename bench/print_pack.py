@@ -24,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.issuance.model import PackAttachment, PrintPackInput
 from bot.issuance.printpack import build_print_pack, build_print_pack_async
-from bot.issuance.sample import sample_image, sample_pack, sample_pdf
+from bot.issuance.sample import sample_catalogs, sample_image, sample_pack, sample_pdf
+
+THAI = (sample_catalogs().for_language("th"), sample_catalogs())
 
 
 def heavy_attachments(megabytes: float) -> tuple[PackAttachment, ...]:
@@ -61,7 +63,8 @@ async def worst_loop_delay(
 
     task = asyncio.create_task(ticker())
     start = time.perf_counter()
-    await build_print_pack_async(pack, executor)
+    catalogs = sample_catalogs()
+    await build_print_pack_async(pack, catalogs.for_language("th"), catalogs, executor)
     elapsed = time.perf_counter() - start
     done.set()
     await task
@@ -83,7 +86,7 @@ def main() -> None:
     png_pack = sample_pack(attachments=one_big_png(args.mb))
     png_size = len(png_pack.attachments[0].data)
     start = time.perf_counter()
-    build_print_pack(png_pack)
+    build_print_pack(png_pack, *THAI)
     print(f"one {png_size / 1e6:.1f} MB PNG: {time.perf_counter() - start:.2f} s")
     attachments = heavy_attachments(args.mb)
     size = sum(len(a.data) for a in attachments)
@@ -91,7 +94,7 @@ def main() -> None:
     print(f"mixed attachments: {len(attachments)} files, {size / 1e6:.1f} MB")
     for run in range(1, args.runs + 1):
         start = time.perf_counter()
-        pdf = build_print_pack(pack)
+        pdf = build_print_pack(pack, *THAI)
         label = "first in this process" if run == 1 else "again"
         print(
             f"build_print_pack run {run} ({label}): {time.perf_counter() - start:.2f} s, "

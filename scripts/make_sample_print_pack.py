@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.issuance.printpack import build_print_pack  # noqa: E402
-from bot.issuance.sample import sample_pack  # noqa: E402
+from bot.issuance.sample import sample_catalogs, sample_pack  # noqa: E402
 
 DPI = 72  # enough to judge layout; the PDF itself is the thing to zoom into
 
@@ -57,7 +57,8 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     pdf = args.out / "sample-print-pack.pdf"
-    pdf.write_bytes(build_print_pack(sample_pack()))
+    catalogs = sample_catalogs()
+    pdf.write_bytes(build_print_pack(sample_pack(), catalogs.for_language("th"), catalogs))
     print(f"wrote {pdf} ({pdf.stat().st_size // 1024} KiB)")
     for old in args.out.glob("sample-print-pack-p*.png"):
         old.unlink()

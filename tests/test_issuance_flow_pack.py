@@ -7,6 +7,7 @@ import asyncio
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -83,9 +84,9 @@ async def test_others_are_served_while_the_pack_is_built(
         gate = asyncio.Event()
         build = issuance_service.build_print_pack_async
 
-        async def held(pack: PrintPackInput) -> bytes:
+        async def held(pack: PrintPackInput, *args: Any) -> bytes:
             await gate.wait()
-            return await build(pack)
+            return await build(pack, *args)
 
         monkeypatch.setattr(issuance_service, "build_print_pack_async", held)
         view = await open_case(bot, officer, case.id)

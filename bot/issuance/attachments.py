@@ -13,7 +13,7 @@ photos cheap; a photo whose EXIF says "rotated" is turned upright first, as view
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from fpdf.enums import Align
@@ -21,6 +21,8 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from bot.i18n import Translator
+from bot.i18n_marker import N_, MsgId
 from bot.issuance.model import PackAttachment
 from bot.issuance.pdfdoc import ThaiPdf
 
@@ -43,11 +45,15 @@ class Prepared:
     title: str
     kind: Kind
     pages: int  # pages it takes in the pack
-    reason: str = ""  # Thai, for FAILED and SKIPPED
+    reason: MsgId | None = None  # why, for FAILED and SKIPPED, in the reader's language
+    reason_params: dict[str, object] = field(default_factory=dict)
     reader: PdfReader | None = None
     image: io.BytesIO | Image.Image | None = None
     size: tuple[int, int] = (0, 0)
     first_page: int = 0  # 1-based page in the pack, once planned
+
+    def reason_in(self, t: Translator) -> str:
+        return t(self.reason, **self.reason_params) if self.reason else ""
 
 
 def prepare(number: int, attachment: PackAttachment) -> Prepared:
@@ -57,25 +63,29 @@ def prepare(number: int, attachment: PackAttachment) -> Prepared:
         return _prepare_pdf(number, title, data)
     if mime in _IMAGE_TYPES:
         return _prepare_image(number, title, data, _IMAGE_TYPES[mime])
-    return Prepared(number, title, Kind.SKIPPED, 0, f"ไฟล์ชนิด {mime} โปรดพิมพ์แยก")
+    return Prepared(
+        number, title, Kind.SKIPPED, 0, N_("printpack.reason.other_type"), {"mime": mime}
+    )
 
 
-def _failed(number: int, title: str, reason: str) -> Prepared:
-    return Prepared(number, title, Kind.FAILED, 1, reason)
+def _failed(number: int, title: str, reason: MsgId, **params: object) -> Prepared:
+    return Prepared(number, title, Kind.FAILED, 1, reason, params)
 
 
 def _prepare_pdf(number: int, title: str, data: bytes) -> Prepared:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            return _failed(number, title, "ไฟล์ PDF มีรหัสผ่าน")
+            return _failed(number, title, N_("printpack.reason.password"))
         count = len(reader.pages)
         for page in reader.pages:  # touch every page now, not halfway through the merge
             _ = page.mediabox
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
-        return _failed(number, title, f"อ่านไฟล์ PDF ไม่ได้ ({type(error).__name__})")
+        return _failed(
+            number, title, N_("printpack.reason.pdf_unreadable"), error=type(error).__name__
+        )
     if count == 0:
-        return _failed(number, title, "ไฟล์ PDF ไม่มีหน้า")
+        return _failed(number, title, N_("printpack.reason.pdf_empty"))
     return Prepared(number, title, Kind.PDF, count, reader=reader)
 
 
@@ -83,7 +93,7 @@ def _prepare_image(number: int, title: str, data: bytes, expected: str) -> Prepa
     try:
         image = Image.open(io.BytesIO(data))
         if image.format != expected:
-            return _failed(number, title, f"ไฟล์ไม่ใช่ {expected} ตามที่ระบุ")
+            return _failed(number, title, N_("printpack.reason.wrong_format"), format=expected)
         size = image.size
         source: io.BytesIO | Image.Image
         if image.getexif().get(_ORIENTATION_TAG, 1) != 1:
@@ -100,7 +110,9 @@ def _prepare_image(number: int, title: str, data: bytes, expected: str) -> Prepa
             image.load()  # fpdf2 re-encodes PNGs anyway: hand it the decoded image
             source = image
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
-        return _failed(number, title, f"เปิดไฟล์ภาพไม่ได้ ({type(error).__name__})")
+        return _failed(
+            number, title, N_("printpack.reason.image_unreadable"), error=type(error).__name__
+        )
     return Prepared(number, title, Kind.IMAGE, 1, image=source, size=size)
 
 
@@ -111,18 +123,18 @@ def _jpeg(image: Image.Image) -> io.BytesIO:
     return out
 
 
-def caption(item: Prepared) -> str:
-    return f"เอกสารแนบ {item.number}: {item.title}"
+def caption(item: Prepared, t: Translator) -> str:
+    return t("printpack.attachment.caption", number=item.number, title=item.title)
 
 
-def render_image_page(pdf: ThaiPdf, item: Prepared) -> None:
+def render_image_page(pdf: ThaiPdf, item: Prepared, t: Translator) -> None:
     """One page, landscape for a wide image, the image as large as fits inside the margins."""
     assert item.image is not None
     width_px, height_px = item.size
     pdf.add_page(orientation="landscape" if width_px > height_px else "portrait")
     pdf.use_font(10, bold=True)
     pdf.set_xy(IMAGE_MARGIN, IMAGE_MARGIN - 4)
-    pdf.cell(pdf.w - 2 * IMAGE_MARGIN, CAPTION_HEIGHT, _fit(pdf, caption(item)))
+    pdf.cell(pdf.w - 2 * IMAGE_MARGIN, CAPTION_HEIGHT, _fit(pdf, caption(item, t)))
     box_w = pdf.w - 2 * IMAGE_MARGIN
     box_h = pdf.h - 2 * IMAGE_MARGIN - CAPTION_HEIGHT - 4  # room for the footer line
     scale = min(box_w / width_px, box_h / height_px)
@@ -132,12 +144,12 @@ def render_image_page(pdf: ThaiPdf, item: Prepared) -> None:
     pdf.image(item.image, x=x, y=y, w=w, h=h)
 
 
-def render_notice_page(pdf: ThaiPdf, item: Prepared) -> None:
+def render_notice_page(pdf: ThaiPdf, item: Prepared, t: Translator) -> None:
     pdf.add_page()
     pdf.set_y(60)
-    pdf.paragraph(caption(item), size=16, bold=True, align=Align.C, space_after=6)
+    pdf.paragraph(caption(item, t), size=16, bold=True, align=Align.C, space_after=6)
     pdf.paragraph(
-        f"ไม่สามารถรวมเอกสารแนบนี้ในชุดพิมพ์ได้: {item.reason} โปรดพิมพ์จากไฟล์ต้นฉบับแยกต่างหาก",
+        t("printpack.attachment.notice", reason=item.reason_in(t)),
         size=14,
         align=Align.C,
     )

@@ -33,6 +33,7 @@ from concurrent.futures import Executor
 
 from pypdf import PdfWriter
 
+from bot.i18n import Catalogs, Translator
 from bot.issuance.attachments import (
     Kind,
     Prepared,
@@ -62,40 +63,59 @@ __all__ = [
 ]
 
 
-def build_print_pack(pack: PrintPackInput) -> bytes:
-    """The whole pack as PDF bytes (blocking; see ``build_print_pack_async``)."""
+def build_print_pack(pack: PrintPackInput, t: Translator, catalogs: Catalogs) -> bytes:
+    """The whole pack as PDF bytes (blocking; see ``build_print_pack_async``).
+
+    The cover, captions and notices are in ``t``'s language (the officer's); the memo is Thai and
+    each certificate in its own language, whoever asks, so ``catalogs`` gives those translators.
+    """
     items = [prepare(n, a) for n, a in enumerate(pack.attachments, start=1)]
     # The cover lists each attachment's pages in the pack, which depend on how long the front
     # matter is: lay it out once to count, then for real (a second pass only if numbers grew).
-    front = _front_matter(pack, items, {}).pages_count
+    front = _front_matter(pack, items, {}, t, catalogs).pages_count
     for _ in range(4):
         total = _plan(items, front)
-        labels = {page: f"หน้า {page}/{total}" for page in range(1, total + 1)}
-        pdf = _front_matter(pack, items, labels)
+        labels = {
+            page: t("printpack.page_label", page=page, total=total) for page in range(1, total + 1)
+        }
+        pdf = _front_matter(pack, items, labels, t, catalogs)
         if pdf.pages_count == front:
             break
         front = pdf.pages_count
     else:
         raise RuntimeError("print pack layout did not settle")
-    _own_pages_for_attachments(pdf, items, labels)
+    _own_pages_for_attachments(pdf, items, labels, t)
     return _assemble(pdf, front, items)
 
 
-async def build_print_pack_async(pack: PrintPackInput, executor: Executor | None = None) -> bytes:
+async def build_print_pack_async(
+    pack: PrintPackInput,
+    t: Translator,
+    catalogs: Catalogs,
+    executor: Executor | None = None,
+) -> bytes:
     """``build_print_pack`` off the event loop: in a thread, or in ``executor`` if given."""
     if executor is None:
-        return await asyncio.to_thread(build_print_pack, pack)
-    return await asyncio.get_running_loop().run_in_executor(executor, build_print_pack, pack)
+        return await asyncio.to_thread(build_print_pack, pack, t, catalogs)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, build_print_pack, pack, t, catalogs)
 
 
-def _front_matter(pack: PrintPackInput, items: list[Prepared], labels: dict[int, str]) -> ThaiPdf:
-    pdf = ThaiPdf(footer_text=f"เลขติดตาม {pack.tracking_no} · เลขที่รับเรื่อง {pack.receipt_no}")
+def _front_matter(
+    pack: PrintPackInput,
+    items: list[Prepared],
+    labels: dict[int, str],
+    t: Translator,
+    catalogs: Catalogs,
+) -> ThaiPdf:
+    footer = t("printpack.footer", tracking_no=pack.tracking_no, receipt_no=pack.receipt_no)
+    pdf = ThaiPdf(footer_text=footer)
     pdf.page_labels = dict(labels)  # image pages add their own entries later
-    render_cover(pdf, pack, items)
-    render_memo(pdf, pack)
+    render_cover(pdf, pack, items, t)
+    render_memo(pdf, pack, catalogs.for_language("th"))
     for lang in ("th", "en"):
         if lang in pack.certificate:
-            render_certificate(pdf, pack, lang)
+            render_certificate(pdf, pack, catalogs.for_language(lang))
     return pdf
 
 
@@ -108,16 +128,18 @@ def _plan(items: list[Prepared], front_pages: int) -> int:
     return page - 1
 
 
-def _own_pages_for_attachments(pdf: ThaiPdf, items: list[Prepared], labels: dict[int, str]) -> None:
+def _own_pages_for_attachments(
+    pdf: ThaiPdf, items: list[Prepared], labels: dict[int, str], t: Translator
+) -> None:
     # Image and notice pages are drawn by fpdf2 after the front matter; their footers need the
     # page number they will have once the PDF attachments are slotted in between.
     for item in items:
         if item.kind in (Kind.IMAGE, Kind.FAILED):
             pdf.page_labels[pdf.pages_count + 1] = labels[item.first_page]
             if item.kind is Kind.IMAGE:
-                render_image_page(pdf, item)
+                render_image_page(pdf, item, t)
             else:
-                render_notice_page(pdf, item)
+                render_notice_page(pdf, item, t)
 
 
 def _assemble(pdf: ThaiPdf, front: int, items: list[Prepared]) -> bytes:

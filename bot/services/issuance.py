@@ -194,19 +194,20 @@ class IssuanceService:
             raise IllegalTransition(N_("error.wrong_status"), status=STATUS_LABEL[view.case.status])
         return view
 
-    async def print_pack(self, user_id: int, case_id: int) -> tuple[Case, bytes]:
-        """The PDF for the governor's signature, built in a worker thread."""
+    async def print_pack(self, user_id: int, case_id: int, t: Translator) -> tuple[Case, bytes]:
+        """The PDF for the governor's signature, built in a worker thread; its cover in ``t``'s
+        language (the officer's)."""
         view = await self.printable(user_id, case_id)
         pack = await pack_input(
             view,
             config=self.config,
-            th=self.catalogs.for_language("th"),
+            t=t,
             checklist=self.cases.checklist,
             files=self.files,
             conn=self.db.conn,
             prepared_on=self.rules.today(self.now()),
         )
-        return view.case, await build_print_pack_async(pack)
+        return view.case, await build_print_pack_async(pack, t, self.catalogs)
 
     # ----- the calendar file ------------------------------------------------------------------
 

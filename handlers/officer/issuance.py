@@ -86,7 +86,7 @@ async def _send_pack(context: BotContext, t: Translator, user_id: int, case_id: 
         await bot.send_chat_action(user_id, ChatAction.UPLOAD_DOCUMENT)
     try:
         # Built in a worker thread: the event loop goes on serving others meanwhile.
-        case, pdf = await context.services.issuance.print_pack(user_id, case_id)
+        case, pdf = await context.services.issuance.print_pack(user_id, case_id, t)
     except WorkflowError as error:  # say, the case changed status since the press
         await bot.send_message(user_id, t.t(error.msg_id, **error.params))
         return
