@@ -9,6 +9,8 @@ office-specific word comes from ``office.toml``; dates are Buddhist-era in Thai.
 from __future__ import annotations
 
 import datetime as dt
+import string
+import unicodedata
 from collections.abc import Sequence
 
 from fpdf.enums import Align
@@ -183,7 +185,30 @@ def render_certificate(pdf: ThaiPdf, pack: PrintPackInput, t: Translator) -> Non
 
 
 def fill(template: str, fields: dict[str, str]) -> str:
-    return template.format_map(fields)
+    """``template`` with its fields filled, and a space wherever the template's Thai meets a
+    value's Latin (or other non-Thai) text: "สัญชาติ{nationality}" reads "สัญชาติเยอรมนี" with a
+    Thai value but "สัญชาติ Irish" with an English one."""
+    out = ""
+    for literal, name, spec, _conversion in string.Formatter().parse(template):
+        out = _joined(out, literal)
+        if name is not None:
+            out = _joined(out, format(fields[name], spec or ""))
+    return out
+
+
+def _joined(before: str, after: str) -> str:
+    if before and after and _script(before[-1]) * _script(after[0]) < 0:
+        return f"{before} {after}"
+    return before + after
+
+
+def _script(char: str) -> int:
+    """1 for a Thai letter, -1 for a letter, digit or symbol of another script, else 0."""
+    if 0x0E01 <= ord(char) <= 0x0E5B:
+        return 1
+    if char.isspace() or unicodedata.category(char)[0] in "PZC":
+        return 0
+    return -1
 
 
 def _unbroken(text: str) -> str:

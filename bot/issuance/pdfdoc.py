@@ -6,28 +6,46 @@ with ``cell``; shaping (``set_text_shaping``) places vowels and tone marks throu
 Sarabun's GPOS tables instead of fpdf2's plain glyph-by-glyph output.
 
 Margins follow the Thai government letter layout (left 3 cm, right 2 cm).
+
+What a reader copies out of the PDF must be what is printed. Shaping moves Thai marks left
+of the pen position, and text extractors that order characters by position (pdfium, poppler)
+then emit "เร่องื" for "เรื่อง"; every line is therefore wrapped in a marked-content span whose
+``/ActualText`` is the line as typed, which those extractors use instead (pypdf reads the
+glyphs in order and gets the same text through the ToUnicode map, see ``tounicode``).
+
+Characters Sarabun lacks (emoji, symbols, other scripts) are drawn from fallback fonts or shown
+as a visible placeholder (``glyphs``).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from pypdf import PdfWriter
 
-from bot.issuance.thaibreak import fill_lines
+from bot.issuance import glyphs
+from bot.issuance.thaibreak import clusters, fill_lines
 from bot.issuance.tounicode import patched_pages
 
-FONT_DIR = Path(__file__).with_name("fonts")
+# fontTools logs some 60 INFO lines per pack while subsetting; only problems are worth a line.
+for _name in ("fontTools", "fpdf"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+FONT_DIR = glyphs.FONT_DIR
 FAMILY = "Sarabun"
 LEFT, RIGHT, TOP, BOTTOM = 30.0, 20.0, 20.0, 18.0
 PT = 25.4 / 72  # millimetres per point
 LEADING = 1.5  # line height / font size: room for Thai marks stacked above and below
 BODY = 13.0  # Sarabun 13 pt matches the old TH Sarabun 16 pt of government letters
+# fpdf2's bidi pass recurses once per neutral character (dots, emoji) in a row; measure longer
+# strings in pieces (lines themselves are never this long).
+MEASURE_CHUNK = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +68,39 @@ class ThaiPdf(FPDF):
         # Page numbers of the whole pack (attachment pages included), set by the pack builder.
         self.page_labels: dict[int, str] = {}
         self._measure_cache: dict[tuple[str, float, bool, str], float] = {}
+        self._fallbacks: list[str] = []
+
+    def printable(self, text: str) -> str:
+        """``text`` as it will be printed: placeholders for what no font draws; fallback fonts
+        registered for what Sarabun lacks."""
+        shown, fonts = glyphs.needs(text)
+        added = False
+        for path in sorted(fonts):
+            name = glyphs.family(path)
+            if name not in self._fallbacks:
+                self.add_font(name, "", str(path))
+                self._fallbacks.append(name)
+                added = True
+        if added:
+            self.set_fallback_fonts(self._fallbacks, exact_match=False)
+        return shown
+
+    def cell(
+        self,
+        w: float | None = None,
+        h: float | None = None,
+        text: str = "",
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        if not text:
+            return bool(super().cell(w, h, text, *args, **kwargs))
+        text = self.printable(text)
+        actual = "FEFF" + text.encode("utf-16-be").hex().upper()
+        self._out(f"/Span <</ActualText <{actual}>>> BDC")
+        done = super().cell(w, h, text, *args, **kwargs)
+        self._out("EMC")
+        return bool(done)
 
     def to_bytes(self) -> bytes:
         """The PDF with text that copies out as typed (see ``tounicode``)."""
@@ -89,12 +140,16 @@ class ThaiPdf(FPDF):
         key = (text, self.font_size_pt, "B" in self.font_style, self.font_family)
         width = self._measure_cache.get(key)
         if width is None:
-            width = self._measure_cache[key] = self.get_string_width(text)
+            if len(text) > MEASURE_CHUNK:
+                width = sum(self.measure(piece) for piece in _pieces(text))
+            else:
+                width = self.get_string_width(self.printable(text))
+            self._measure_cache[key] = width
         return width
 
     def wrap(self, text: str, width: float) -> list[str]:
         # cell() pads text by c_margin on each side.
-        return fill_lines(text, width - 2 * self.c_margin, self.measure)
+        return fill_lines(self.printable(text), width - 2 * self.c_margin, self.measure)
 
     def ensure_room(self, height: float) -> None:
         if self.get_y() + height > self.bottom_limit:
@@ -116,6 +171,7 @@ class ThaiPdf(FPDF):
         height = self.line_height()
         width = self.content_width - indent
         pad = 2 * self.c_margin
+        text = self.printable(text)
         lines = fill_lines(text, width - pad, self.measure, first_width=width - first_indent - pad)
         for number, line in enumerate(lines):
             self.ensure_room(height)
@@ -171,3 +227,16 @@ class ThaiPdf(FPDF):
                 self.cell(column.width, height, line)
             x += column.width
         self.set_xy(LEFT, top + row_height)
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` in pieces of at most about ``MEASURE_CHUNK`` characters, marks kept with
+    their letters."""
+    pieces, current = [], ""
+    for cluster in clusters(text):
+        if len(current) + len(cluster) > MEASURE_CHUNK and current:
+            pieces.append(current)
+            current = ""
+        current += cluster
+    pieces.append(current)
+    return pieces
