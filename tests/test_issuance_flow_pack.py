@@ -42,8 +42,12 @@ async def test_the_officer_gets_the_print_pack_as_a_document(
         await bot.settle()
         assert last_answer(officer) == t.t("issuance.pack.preparing")
         pack = await officer.wait_for_message(lambda m: m.kind == "document")
-        await asyncio.sleep(0.3)  # a second file would be on its way by now
-        assert len(documents(officer)) == 1
+        await officer.wait_for_message(lambda m: (m.file_name or "").endswith(".docx"))
+        await asyncio.sleep(0.3)  # a second pack would be on its way by now
+        assert [d.file_name for d in documents(officer)] == [
+            f"print-pack-{case.tracking_no}.pdf",
+            f"print-pack-{case.tracking_no}.docx",  # the editable memo and certificates
+        ]
         assert pack.file_name == f"print-pack-{case.tracking_no}.pdf"
         assert case.tracking_no in (pack.text or "")
         assert pack.document is not None

@@ -9,6 +9,7 @@ office hours and holidays of ``bot.issuance.slots``, the office's own address fr
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from bot.issuance.config import IssuanceConfig, OfficeConfig
 from bot.issuance.ics import ics_filename, pickup_ics
 from bot.issuance.printpack import build_print_pack_async
 from bot.issuance.slots import Check, MonthGrid, PickupRules, Refusal
+from bot.issuance.wordfile import build_word_file
 from bot.services.cases import CERTIFICATE_ITEM, CaseService, Outcome
 from bot.services.errors import InvalidInput, StaleAppointment
 from bot.services.officers import CaseView, OfficerService
@@ -194,9 +196,11 @@ class IssuanceService:
             raise IllegalTransition(N_("error.wrong_status"), status=STATUS_LABEL[view.case.status])
         return view
 
-    async def print_pack(self, user_id: int, case_id: int, t: Translator) -> tuple[Case, bytes]:
-        """The PDF for the governor's signature, built in a worker thread; its cover in ``t``'s
-        language (the officer's)."""
+    async def print_pack(
+        self, user_id: int, case_id: int, t: Translator
+    ) -> tuple[Case, bytes, bytes]:
+        """The PDF for the governor's signature and the editable ``.docx`` of its memo and
+        certificates, built in a worker thread; the cover in ``t``'s language (the officer's)."""
         view = await self.printable(user_id, case_id)
         pack = await pack_input(
             view,
@@ -207,7 +211,9 @@ class IssuanceService:
             conn=self.db.conn,
             prepared_on=self.rules.today(self.now()),
         )
-        return view.case, await build_print_pack_async(pack, t, self.catalogs)
+        pdf = await build_print_pack_async(pack, t, self.catalogs)
+        word = await asyncio.to_thread(build_word_file, pack, self.catalogs)
+        return view.case, pdf, word
 
     # ----- the calendar file ------------------------------------------------------------------
 
