@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +48,13 @@ BODY = 13.0  # Sarabun 13 pt matches the old TH Sarabun 16 pt of government lett
 # fpdf2's bidi pass recurses once per neutral character (dots, emoji) in a row; measure longer
 # strings in pieces (lines themselves are never this long).
 MEASURE_CHUNK = 200
+# Thai marks and SARA AM: what shaping moves or splits, so what needs an /ActualText span.
+_SHAPED_THAI = re.compile("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# Emoji with their joiners, variation selectors and skin tones.
+_ASTRAL_RUNS = re.compile(
+    "([\U00010000-\U0010ffff](?:[\u200d\ufe0e\ufe0f]*[\U00010000-\U0010ffff])*[\ufe0e\ufe0f]?)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +105,43 @@ class ThaiPdf(FPDF):
         if not text:
             return bool(super().cell(w, h, text, *args, **kwargs))
         text = self.printable(text)
+        if not _ASTRAL.search(text):
+            with self._actual_text(text):
+                return bool(super().cell(w, h, text, *args, **kwargs))
+        # pdfium drops characters beyond U+FFFF (emoji) from an /ActualText span, so those
+        # runs are drawn outside any span (their ToUnicode entries are right: no marks to
+        # reorder) and the rest inside, piece by piece where the whole line would have been.
+        x, y = self.get_x(), self.get_y()
+        width = w if w else self.w - self.r_margin - x
+        height = self.line_height() if h is None else h
+        align = kwargs.get("align", Align.L)
+        room = width - self.get_string_width(text) - 2 * self.c_margin
+        start = x + {Align.C: room / 2, Align.R: room}.get(Align.coerce(align), 0.0)
+        for piece in _ASTRAL_RUNS.split(text):
+            if not piece:
+                continue
+            piece_width = self.get_string_width(piece) + 2 * self.c_margin
+            self.set_xy(start, y)
+            if _ASTRAL.search(piece):
+                super().cell(piece_width, height, piece)
+            else:
+                with self._actual_text(piece):
+                    super().cell(piece_width, height, piece)
+            start += piece_width - 2 * self.c_margin
+        self.set_xy(x, y)  # borders and where the cursor goes next, as asked
+        return bool(super().cell(w, h, "", *args, **kwargs))
+
+    @contextmanager
+    def _actual_text(self, text: str) -> Iterator[None]:
+        if not _SHAPED_THAI.search(text):
+            # Nothing an extractor could reorder; and pdfium reads a lone "-" in a span as a
+            # line-end hyphen (U+FFFE).
+            yield
+            return
         actual = "FEFF" + text.encode("utf-16-be").hex().upper()
         self._out(f"/Span <</ActualText <{actual}>>> BDC")
-        done = super().cell(w, h, text, *args, **kwargs)
+        yield
         self._out("EMC")
-        return bool(done)
 
     def to_bytes(self) -> bytes:
         """The PDF with text that copies out as typed (see ``tounicode``)."""
@@ -209,17 +250,31 @@ class ThaiPdf(FPDF):
                 self.cell(width, height, line, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def row(self, cells: Sequence[str], columns: Sequence[Column], size: float = 11) -> None:
-        """One table row: every cell wrapped in its column, borders drawn, page break before."""
+        """One table row: every cell wrapped in its column, borders drawn, page break before;
+        a row taller than a page (a thousand emoji in one field) goes on over the next."""
         self.use_font(size)
         height = self.line_height()
         wrapped: list[list[str]] = []
         for text, column in zip(cells, columns, strict=True):
             self.use_font(size, column.bold)
             wrapped.append(self.wrap(text, column.width))
-        row_height = max(len(lines) for lines in wrapped) * height + 1.5
-        self.ensure_room(row_height)
+        count = max(len(lines) for lines in wrapped)
+        self.ensure_room(count * height + 1.5)
+        done = 0
+        while True:
+            fit = max(1, int((self.bottom_limit - self.get_y() - 1.5) // height))
+            shown = min(fit, count - done)
+            self._row_part([lines[done : done + shown] for lines in wrapped], columns, size)
+            done += shown
+            if done >= count:
+                return
+            self.add_page()
+
+    def _row_part(self, parts: list[list[str]], columns: Sequence[Column], size: float) -> None:
+        height = self.line_height()
+        row_height = max(1, max(len(lines) for lines in parts)) * height + 1.5
         top, x = self.get_y(), LEFT
-        for lines, column in zip(wrapped, columns, strict=True):
+        for lines, column in zip(parts, columns, strict=True):
             self.use_font(size, column.bold)
             self.rect(x, top, column.width, row_height)
             for number, line in enumerate(lines):
