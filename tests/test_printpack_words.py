@@ -25,7 +25,8 @@ from bot.issuance.printpack import build_print_pack
 from bot.issuance.sample import sample_image, sample_pack
 
 ISSUANCE = REPO_ROOT / "bot" / "issuance"
-THAI = re.compile(r"[\u0e00-\u0e7f]")
+# Thai consonants: a word has one; a character class of marks (pdfdoc's shaping rules) not.
+THAI = re.compile(r"[\u0e01-\u0e2e]")
 # Thai text that is not wording: the made-up case of tests and samples, and the line-break
 # rules about Thai characters (ๆ, ฯ, "น.").
 NOT_WORDING = {"sample.py", "thaibreak.py"}
