@@ -97,9 +97,8 @@ async def _send_pack(context: BotContext, t: Translator, user_id: int, case_id: 
         logger.exception("print pack of case %s failed", case_id)
         await bot.send_message(user_id, t.t("printpack.error.build_failed"))
         return
-    limit = context.services.settings.upload_limit_mb * 1_000_000
     try:
-        await _send_pack_files(context, t, user_id, case.tracking_no, pdf, word, limit)
+        await _send_pack_files(context, t, user_id, case.tracking_no, pdf, word)
     except TelegramError as error:
         logger.warning("print pack of case %s not sent: %s", case_id, error)
         await bot.send_message(user_id, t.t("printpack.error.send_failed", reason=error.message))
@@ -112,14 +111,14 @@ async def _send_pack_files(
     tracking_no: str,
     pdf: bytes,
     word: bytes,
-    limit: int,
 ) -> None:
     """The PDF (in numbered parts if over the Bot API's upload limit), then the ``.docx``."""
     bot, name = context.bot, f"print-pack-{tracking_no}"
+    megabytes = context.services.settings.upload_limit_mb
     try:
-        parts = await asyncio.to_thread(split_pack, pdf, limit)
+        parts = await asyncio.to_thread(split_pack, pdf, megabytes * 1_000_000)
     except PageTooLarge as error:
-        size, most = uploads.human_size(error.size), uploads.human_size(error.limit)
+        size, most = uploads.human_size(error.size), f"{megabytes} MB"
         text = t.t("printpack.error.page_too_large", page=error.page, size=size, limit=most)
         await bot.send_message(user_id, text)
         parts = []
