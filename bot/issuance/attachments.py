@@ -24,7 +24,7 @@ from pypdf.errors import PyPdfError
 
 from bot.i18n import Translator
 from bot.i18n_marker import N_, MsgId
-from bot.issuance.images import MAX_IMAGE_PIXELS, Header, TooManyPixels, for_print, read_header
+from bot.issuance.images import Header, TooManyPixels, for_print, read_header
 from bot.issuance.model import PackAttachment
 from bot.issuance.pdfdoc import ThaiPdf
 
@@ -98,14 +98,7 @@ def _prepare_image(number: int, title: str, data: bytes, expected: str) -> Prepa
         if header.format != expected:
             return _failed(number, title, N_("printpack.reason.wrong_format"), format=expected)
     except TooManyPixels as error:
-        return _failed(
-            number,
-            title,
-            N_("printpack.reason.too_many_pixels"),
-            width=error.width,
-            height=error.height,
-            limit=MAX_IMAGE_PIXELS // 1_000_000,
-        )
+        return _failed(number, title, N_("printpack.reason.too_many_pixels"), **error.params())
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         return _failed(
             number, title, N_("printpack.reason.image_unreadable"), error=type(error).__name__

@@ -17,6 +17,8 @@ the pack's 300 MB budget (``bench/print_pack.py``).
 from __future__ import annotations
 
 import io
+import re
+import warnings
 from dataclasses import dataclass
 from typing import Final
 
@@ -28,13 +30,19 @@ from bot.i18n_marker import N_
 MAX_IMAGE_PIXELS: Final = 40_000_000  # a 48 MP phone photo is 8000 x 6000: refuse, ask to scale
 PRINT_DPI: Final = 200  # small type in a scan stays legible; an A4 page is 1654 x 2339 pixels
 _ORIENTATION_TAG: Final = 0x0112
+# Pillow's own guard refuses to open a file past 2 x its limit; its message gives the size.
+_BOMB_SIZE = re.compile(r"\((\d+) pixels\)")
 _QUARTER_TURNS: Final = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
 
 
 class TooManyPixels(ValueError):
-    def __init__(self, width: int, height: int) -> None:
-        super().__init__(f"{width}x{height} pixels is over {MAX_IMAGE_PIXELS}")
-        self.width, self.height = width, height
+    def __init__(self, pixels: int) -> None:
+        super().__init__(f"{pixels} pixels is over {MAX_IMAGE_PIXELS}")
+        self.pixels = pixels
+
+    def params(self) -> dict[str, object]:
+        """For the messages: megapixels, the image's and the limit."""
+        return {"megapixels": round(self.pixels / 1e6), "limit": MAX_IMAGE_PIXELS // 1_000_000}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +55,18 @@ class Header:
 def read_header(data: bytes) -> Header:
     """Format and upright size from the header, nothing decoded; ``TooManyPixels`` above the
     limit. Raises what Pillow raises for a file it cannot read."""
-    with Image.open(io.BytesIO(data)) as image:
+    with warnings.catch_warnings():
+        # Pillow warns from 89 MP on; ours is the lower limit, and it refuses, below.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            opened = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError as error:
+            found = _BOMB_SIZE.search(str(error))
+            raise TooManyPixels(int(found.group(1)) if found else 2**31) from None
+    with opened as image:
         width, height = image.size
         if width * height > MAX_IMAGE_PIXELS:
-            raise TooManyPixels(width, height)
+            raise TooManyPixels(width * height)
         orientation = image.getexif().get(_ORIENTATION_TAG, 1)
         if orientation in _QUARTER_TURNS:
             width, height = height, width
@@ -62,12 +78,7 @@ def check_pixels(data: bytes) -> None:
     try:
         header = read_header(data)
     except TooManyPixels as error:
-        raise FieldError(
-            N_("upload.error.too_many_pixels"),
-            width=error.width,
-            height=error.height,
-            limit=MAX_IMAGE_PIXELS // 1_000_000,
-        ) from None
+        raise FieldError(N_("upload.error.too_many_pixels"), **error.params()) from None
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return  # not an image Pillow reads: the pack prints a notice for it instead
     assert header.size  # read for its check only
