@@ -22,7 +22,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Final
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
@@ -33,6 +33,16 @@ _ORIENTATION_TAG: Final = 0x0112
 # Pillow's own guard refuses to open a file past 2 x its limit; its message gives the size.
 _BOMB_SIZE = re.compile(r"\((\d+) pixels\)")
 _QUARTER_TURNS: Final = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
+# What each EXIF orientation asks for, as ImageOps.exif_transpose does it.
+_TURNS: Final = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 class TooManyPixels(ValueError):
@@ -49,7 +59,11 @@ class TooManyPixels(ValueError):
 class Header:
     format: str  # "JPEG", "PNG"
     size: tuple[int, int]  # as the image is shown: upright, after its EXIF orientation
-    turned: bool  # whether EXIF asks for a rotation or mirror
+    orientation: int  # EXIF orientation, 1 when the pixels are stored upright
+
+    @property
+    def turned(self) -> bool:
+        return self.orientation in _TURNS
 
 
 def read_header(data: bytes) -> Header:
@@ -70,7 +84,7 @@ def read_header(data: bytes) -> Header:
         orientation = image.getexif().get(_ORIENTATION_TAG, 1)
         if orientation in _QUARTER_TURNS:
             width, height = height, width
-        return Header(str(image.format), (width, height), orientation != 1)
+        return Header(str(image.format), (width, height), int(orientation))
 
 
 def check_pixels(data: bytes) -> None:
@@ -99,18 +113,21 @@ def for_print(data: bytes, header: Header, box_mm: tuple[float, float]) -> io.By
     if header.format == "JPEG" and not header.turned and wanted == header.size:
         return io.BytesIO(data)
     with Image.open(io.BytesIO(data)) as source:
+        # Scale first, turn after: turning (or converting) the full-size image would copy it.
+        box = wanted[::-1] if header.orientation in _QUARTER_TURNS else wanted
         if header.format == "JPEG":
             # DCT scaling decodes at 1/2, 1/4 or 1/8 size straight away: a 40 MP photo never
-            # exists in memory at full size. The request is in the file's own orientation.
-            turned = wanted[::-1] if header.size != source.size else wanted
-            source.draft("RGB", turned)
-        image = ImageOps.exif_transpose(source)
-        if image.mode not in ("RGB", "RGBA", "L", "LA"):
-            # Palette, 16-bit and CMYK images: resample in a mode that averages properly.
-            image = image.convert(
-                "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
-            )
-        image.thumbnail(wanted, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            # exists in memory at full size.
+            source.draft("RGB", box)
+        image: Image.Image = source
+        if image.mode in ("P", "PA", "1"):
+            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+        elif image.mode not in ("RGB", "RGBA", "L", "LA"):
+            # 16-bit and CMYK: resample in a mode that averages properly.
+            image = image.convert("RGB")
+        image.thumbnail(box, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        if header.turned:
+            image = image.transpose(_TURNS[header.orientation])
         out = io.BytesIO()
         if header.format == "JPEG":
             image.convert("RGB").save(out, format="JPEG", quality=88, optimize=True)
