@@ -88,12 +88,14 @@ def spaced(text: str) -> str:
 
 
 FOOTER = re.compile(r"เลขติดตาม\s+\S+\s+·\s+เลขที่รับเรื่อง\s+.*?หน้า\s+\d+/\d+")
+ENGLISH_FOOTER = re.compile(r"Tracking no\.\s+\S+\s+·\s+receipt no\.\s+.*?Page\s+\d+/\d+")
 
 
-def pages_by_kind(texts: list[str]) -> dict[str, str]:
-    """The pack's own documents, each over as many pages as it took, footers left out; each
-    document begins on a page whose first line is its draft stamp."""
-    texts = [FOOTER.sub("", text) for text in texts]
+def pages_by_kind(texts: list[str], footers: bool = False) -> dict[str, str]:
+    """The pack's own documents, each over as many pages as it took, footers left out unless
+    asked for; each document begins on a page whose first line is its draft stamp."""
+    if not footers:
+        texts = [FOOTER.sub("", ENGLISH_FOOTER.sub("", text)) for text in texts]
     starts = [i for i, text in enumerate(texts) if text.split(maxsplit=1)[0] in ("ร่าง", "DRAFT")]
     assert len(starts) == 3, starts
     memo, thai, english = starts
@@ -149,15 +151,24 @@ def test_a_space_at_every_template_join_of_thai_and_latin(english_pdf: bytes, ex
 def test_the_english_certificate_has_no_thai_but_typed_proper_names(  # type: ignore[no-untyped-def]
     english_pdf: bytes, extract
 ) -> None:
-    text = spaced(pages_by_kind(extract(english_pdf))["certificate_en"])
-    # What the foundation typed in Thai: its Thai name, its registration number and address.
-    for typed in (FOUNDATION.name_th, FOUNDATION.registration_no, FOUNDATION.address):
+    # Footers included: the English certificate's pages carry an English footer.
+    text = spaced(pages_by_kind(extract(english_pdf), footers=True)["certificate_en"])
+    assert "Tracking no. VC-2569-000123 · receipt no. ชม 45/2569" in text
+    # What was typed in Thai: the foundation's Thai name, registration number and address,
+    # and the receipt number the office gave.
+    typed_in_thai = (
+        FOUNDATION.name_th,
+        FOUNDATION.registration_no,
+        FOUNDATION.address,
+        "ชม 45/2569",
+    )
+    for typed in typed_in_thai:
         assert spaced(typed) in text or squeeze(typed) in squeeze(text)
         text = text.replace(spaced(typed), "")
     leftover = THAI.findall(squeeze(text))
     # Line breaks inside a long typed name can leave its pieces: compare squeezed.
     rest = squeeze(text)
-    for typed in (FOUNDATION.name_th, FOUNDATION.registration_no, FOUNDATION.address):
+    for typed in typed_in_thai:
         rest = rest.replace(squeeze(typed), "")
     assert THAI.findall(rest) == [], (leftover[:20], rest[:300])
     assert "Governor of Chiang Mai" in text and "1 January 2027" in text

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -66,16 +66,16 @@ class Column:
 class ThaiPdf(FPDF):
     """Portrait A4 in millimetres with Sarabun regular and bold registered."""
 
-    def __init__(self, footer_text: str = "") -> None:
+    def __init__(self, footer: Callable[[int], tuple[str, str]] | None = None) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.add_font(FAMILY, "", str(FONT_DIR / "Sarabun-Regular.ttf"))
         self.add_font(FAMILY, "B", str(FONT_DIR / "Sarabun-Bold.ttf"))
         self.set_text_shaping(True)
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(False)  # we break pages ourselves, per line and per row
-        self.footer_text = footer_text
-        # Page numbers of the whole pack (attachment pages included), set by the pack builder.
-        self.page_labels: dict[int, str] = {}
+        # Left and right footer text of a page, by its number in this document (the pack
+        # builder's: tracking number, and the page's number in the whole pack).
+        self.footer_for = footer
         self._measure_cache: dict[tuple[str, float, bool, str], float] = {}
         self._fallbacks: list[str] = []
 
@@ -153,14 +153,14 @@ class ThaiPdf(FPDF):
         return out.getvalue()
 
     def footer(self) -> None:
-        label = self.page_labels.get(self.page, "")
-        if not (self.footer_text or label):
+        if self.footer_for is None:
             return
+        left, right = self.footer_for(self.page)
         self.use_font(9)
         self.set_text_color(90)
         self.set_xy(LEFT, self.h - 12)
-        self.cell(self.content_width / 2, 5, self.footer_text)
-        self.cell(self.content_width / 2, 5, label, align=Align.R)
+        self.cell(self.content_width / 2, 5, left)
+        self.cell(self.content_width / 2, 5, right, align=Align.R)
         self.set_text_color(0)
 
     @property

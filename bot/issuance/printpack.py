@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import io
 from concurrent.futures import Executor
+from dataclasses import dataclass, field
 
 from pypdf import PdfWriter
 
@@ -72,19 +73,16 @@ def build_print_pack(pack: PrintPackInput, t: Translator, catalogs: Catalogs) ->
     items = [prepare(n, a) for n, a in enumerate(pack.attachments, start=1)]
     # The cover lists each attachment's pages in the pack, which depend on how long the front
     # matter is: lay it out once to count, then for real (a second pass only if numbers grew).
-    front = _front_matter(pack, items, {}, t, catalogs).pages_count
+    front = _front_matter(pack, items, _Footers(pack, 0), t, catalogs).pages_count
     for _ in range(4):
-        total = _plan(items, front)
-        labels = {
-            page: t("printpack.page_label", page=page, total=total) for page in range(1, total + 1)
-        }
-        pdf = _front_matter(pack, items, labels, t, catalogs)
+        footers = _Footers(pack, _plan(items, front))
+        pdf = _front_matter(pack, items, footers, t, catalogs)
         if pdf.pages_count == front:
             break
         front = pdf.pages_count
     else:
         raise RuntimeError("print pack layout did not settle")
-    _own_pages_for_attachments(pdf, items, labels, t)
+    _own_pages_for_attachments(pdf, items, footers, t)
     return _assemble(pdf, front, items)
 
 
@@ -101,21 +99,48 @@ async def build_print_pack_async(
     return await loop.run_in_executor(executor, build_print_pack, pack, t, catalogs)
 
 
+@dataclass
+class _Footers:
+    """Each page's footer, in the language of the document on it: the English certificate's
+    pages say "Page 4/8", the rest the officer's words; numbers are the whole pack's."""
+
+    pack: PrintPackInput
+    total: int  # pages in the whole pack; 0 while the front matter is only being counted
+    pack_pages: dict[int, int] = field(default_factory=dict)  # own page -> page in the pack
+    languages: list[tuple[int, Translator]] = field(default_factory=list)
+
+    def from_next_page(self, pdf: ThaiPdf, t: Translator) -> None:
+        """Pages added from now on are in ``t``'s language (the current one's footer is not
+        yet drawn: fpdf2 draws it when the next page is added)."""
+        self.languages.append((pdf.page + 1, t))
+
+    def __call__(self, page: int) -> tuple[str, str]:
+        t = next(t for start, t in reversed(self.languages) if start <= page)
+        p = self.pack
+        left = t("printpack.footer", tracking_no=p.tracking_no, receipt_no=p.receipt_no)
+        number = self.pack_pages.get(page, page)
+        right = t("printpack.page_label", page=number, total=self.total) if self.total else ""
+        return left, right
+
+
 def _front_matter(
     pack: PrintPackInput,
     items: list[Prepared],
-    labels: dict[int, str],
+    footers: _Footers,
     t: Translator,
     catalogs: Catalogs,
 ) -> ThaiPdf:
-    footer = t("printpack.footer", tracking_no=pack.tracking_no, receipt_no=pack.receipt_no)
-    pdf = ThaiPdf(footer_text=footer)
-    pdf.page_labels = dict(labels)  # image pages add their own entries later
+    pdf = ThaiPdf(footer=footers)
+    footers.from_next_page(pdf, t)
     render_cover(pdf, pack, items, t)
-    render_memo(pdf, pack, catalogs.for_language("th"))
+    thai = catalogs.for_language("th")
+    footers.from_next_page(pdf, thai)
+    render_memo(pdf, pack, thai)
     for lang in ("th", "en"):
         if lang in pack.certificate:
-            render_certificate(pdf, pack, catalogs.for_language(lang))
+            certificate = catalogs.for_language(lang)
+            footers.from_next_page(pdf, certificate)
+            render_certificate(pdf, pack, certificate)
     return pdf
 
 
@@ -129,13 +154,14 @@ def _plan(items: list[Prepared], front_pages: int) -> int:
 
 
 def _own_pages_for_attachments(
-    pdf: ThaiPdf, items: list[Prepared], labels: dict[int, str], t: Translator
+    pdf: ThaiPdf, items: list[Prepared], footers: _Footers, t: Translator
 ) -> None:
     # Image and notice pages are drawn by fpdf2 after the front matter; their footers need the
     # page number they will have once the PDF attachments are slotted in between.
+    footers.from_next_page(pdf, t)
     for item in items:
         if item.kind in (Kind.IMAGE, Kind.FAILED):
-            pdf.page_labels[pdf.pages_count + 1] = labels[item.first_page]
+            footers.pack_pages[pdf.pages_count + 1] = item.first_page
             if item.kind is Kind.IMAGE:
                 render_image_page(pdf, item, t)
             else:
