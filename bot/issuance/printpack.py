@@ -18,6 +18,9 @@ install with pip alone, no system packages):
   up a word list; ``newmm-tokenizer`` (2 MB) has had no release since 2022.
 - ``pypdf`` (4 MB, pure Python): reads applicants' PDFs and appends their pages; a malformed
   upload raises an exception instead of crashing the process as a C parser could.
+- ``manimgx-fonts`` (7 MB of Noto fonts, OFL): fallbacks for emoji, symbols and scripts
+  Sarabun lacks (``glyphs``); ``python-docx`` (pure Python): the editable ``.docx``
+  (``wordfile``).
 
 Generation is CPU-bound (about 0.5 s for 20 MB of photos and PDFs, 1.2 s for one 18 MB PNG,
 see ``bench/print_pack.py``): ``build_print_pack_async`` runs it in
