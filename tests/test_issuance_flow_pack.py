@@ -26,9 +26,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 async def test_the_officer_gets_the_print_pack_as_a_document(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    async with issuance_bot(fake, tmp_path, monkeypatch) as (bot, world):
+    async with issuance_bot(fake, tmp_path) as (bot, world):
         presses = Presses(fake)
         case = await approved_case(bot, world)
         t = tr(bot, "th")
@@ -73,7 +73,7 @@ async def test_the_officer_gets_the_print_pack_as_a_document(
 async def test_others_are_served_while_the_pack_is_built(
     fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with issuance_bot(fake, tmp_path, monkeypatch) as (bot, world):
+    async with issuance_bot(fake, tmp_path) as (bot, world):
         case = await approved_case(bot, world)
         t = tr(bot, "th")
         officer = officer_user(bot, world)
