@@ -14,7 +14,6 @@ from typing import Final
 
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
-from bot.issuance.images import check_pixels
 
 MAX_BYTES: Final = 20 * 1024 * 1024
 MAX_MEGABYTES: Final = MAX_BYTES // (1024 * 1024)
@@ -73,7 +72,11 @@ def check_content(data: bytes, claim: Claim) -> None:
     if not data.startswith(_SIGNATURES[claim.mime_type]):
         raise FieldError(N_("foundation.error.file_content_mismatch"))
     if claim.mime_type in (JPEG, PNG):
-        check_pixels(data)  # the print pack decodes images: refuse what would not fit in memory
+        # The print pack decodes images: refuse what would not fit in memory. Imported here,
+        # with the first image, so that Pillow is not loaded by every start of the bot.
+        from bot.issuance.images import check_pixels
+
+        check_pixels(data)
 
 
 def safe_file_name(file_name: str | None, mime_type: str) -> str:

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bot import app as bot_app
 from bot.issuance.sample import sample_image, sample_pdf
 from bot.services.cases import FileMeta
-from bot.testing import fake_telegram
+from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
+from bot.testing.fake_telegram import files as fake_files
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Status
 from storage.models import Case
-from tests.conftest import FakeClock, World, seed_world
+from tests.conftest import World, seed_world
 from tests.foundation_steps import details_for
 from tests.issuance_steps import NOW, documents
 from tests.officer_support import officer_user, open_case, tr
@@ -42,10 +42,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 async def small_limit_bot(
     fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bot_limit_mb: int
 ) -> AsyncIterator[tuple[BotUnderTest, World]]:
-    monkeypatch.setattr(fake_telegram, "MAX_UPLOAD_BYTES", LIMIT)  # the "server" takes 1 MB
-    clock = FakeClock(NOW)
-    monkeypatch.setattr(bot_app, "utcnow", clock)
-    async with BotUnderTest.start(fake, tmp_path, upload_limit_mb=bot_limit_mb) as bot:
+    monkeypatch.setattr(fake_files, "MAX_UPLOAD_BYTES", LIMIT)  # the "server" takes 1 MB
+    clock = ManualClock(NOW)
+    async with BotUnderTest.start(fake, tmp_path, clock=clock, upload_limit_mb=bot_limit_mb) as bot:
         yield bot, await seed_world(bot.services.db, clock())
 
 

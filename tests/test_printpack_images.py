@@ -69,9 +69,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 async def test_the_upload_refusal_says_why_in_the_senders_language(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    async with issuance_bot(fake, tmp_path, monkeypatch) as (bot, world):
+    async with issuance_bot(fake, tmp_path) as (bot, world):
         case = await approved_case(bot, world)
         await bot.services.cases.send_for_signing(world.officer, case.id, case.version)
         th = tr(bot, "th")

@@ -21,7 +21,6 @@ from bot.issuance.config import IssuanceConfig, OfficeConfig
 from bot.issuance.ics import ics_filename, pickup_ics
 from bot.issuance.printpack import build_print_pack_async
 from bot.issuance.slots import Check, MonthGrid, PickupRules, Refusal
-from bot.issuance.wordfile import build_word_file
 from bot.services.cases import CERTIFICATE_ITEM, CaseService, Outcome
 from bot.services.errors import InvalidInput, StaleAppointment
 from bot.services.officers import CaseView, OfficerService
@@ -212,6 +211,9 @@ class IssuanceService:
             prepared_on=self.rules.today(self.now()),
         )
         pdf = await build_print_pack_async(pack, t, self.catalogs)
+        # python-docx (and lxml) load with the first pack, not with every bot start.
+        from bot.issuance.wordfile import build_word_file
+
         word = await asyncio.to_thread(build_word_file, pack, self.catalogs)
         return view.case, pdf, word
 
