@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from concurrent.futures import ProcessPoolExecutor
 from itertools import accumulate
 from pathlib import Path
 
@@ -259,3 +260,13 @@ def test_harfbuzz_lifts_the_tone_mark_above_the_upper_vowel() -> None:
     # "ที่": without shaping MAI EK is drawn at its default height, into SARA II; the font's
     # GPOS (applied by HarfBuzz) stacks it on top, so the ink reaches higher.
     assert _ink_top(shaping=True) < _ink_top(shaping=False) - 10
+
+
+async def test_a_process_pool_builds_the_same_pack() -> None:
+    # Translators do not pickle; the worker loads the catalogs itself and is told the language.
+    catalogs = sample_catalogs()
+    pack = sample_pack(attachments=())
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        pdf = await build_print_pack_async(pack, catalogs.for_language("en"), catalogs, pool)
+    cover = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Summary of the application" in cover

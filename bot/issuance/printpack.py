@@ -34,10 +34,13 @@ import asyncio
 import io
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import cache
+from pathlib import Path
 
 from pypdf import PdfWriter
 
-from bot.i18n import Catalogs, Translator
+from bot.i18n import Catalogs, Translator, load_catalogs
 from bot.issuance.attachments import (
     Kind,
     Prepared,
@@ -98,8 +101,21 @@ async def build_print_pack_async(
     """``build_print_pack`` off the event loop: in a thread, or in ``executor`` if given."""
     if executor is None:
         return await asyncio.to_thread(build_print_pack, pack, t, catalogs)
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(executor, build_print_pack, pack, t, catalogs)
+    # Translators do not pickle (gettext's plural function): a worker process loads the same
+    # catalogs itself, once, and is told only the language.
+    locales, loop = catalogs.path("th").parents[2], asyncio.get_running_loop()
+    job = (pack, t.lang, locales, catalogs.tz)
+    return await loop.run_in_executor(executor, _build_in_worker, *job)
+
+
+@cache
+def _worker_catalogs(locales: Path, tz: tzinfo) -> Catalogs:
+    return load_catalogs(locales, tz=tz)
+
+
+def _build_in_worker(pack: PrintPackInput, lang: str, locales: Path, tz: tzinfo) -> bytes:
+    catalogs = _worker_catalogs(locales, tz)
+    return build_print_pack(pack, catalogs.for_language(lang), catalogs)
 
 
 @dataclass
