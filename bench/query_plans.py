@@ -35,10 +35,11 @@ import aiosqlite
 from bench.common import load, machine
 from bench.reminder_scan import Clock, scan_time
 from bench.seed import describe, ensure_seeded, seeded_copy
+from bot.actions.application import ApplicationActions
 from bot.app import open_services
 from bot.config import Settings
+from bot.kernel.kernel import CaseKernel
 from bot.services.applications import ApplicationService
-from bot.services.cases import CaseService
 from bot.services.officers import OfficerService
 from bot.services.reminders import ReminderService
 from bot.testing.fake_telegram import DEFAULT_TOKEN
@@ -114,11 +115,18 @@ async def exercise(capture: Capture, db_path: Path, data_dir: Path, as_of: Any) 
     try:
         clock = Clock(scan_time(as_of))
         calendar = WorkCalendar(settings.tz)
-        cases = CaseService(services.db, services.checklist, clock, calendar)
-        officers = OfficerService(cases, settings.tz)
-        apps = ApplicationService(services.db, cases, services.privacy.version, clock, settings.tz)
+        kernel = CaseKernel(services.db, services.checklist, clock, calendar)
+        officers = OfficerService(kernel, settings.tz)
+        apps = ApplicationService(
+            services.db,
+            kernel,
+            ApplicationActions(kernel),
+            services.privacy.version,
+            clock,
+            settings.tz,
+        )
         reminders = ReminderService(
-            services.db, cases, services.catalogs, settings.reminders, calendar, clock
+            services.db, kernel, services.catalogs, settings.reminders, calendar, clock
         )
         capture.flow = "identify"
         await services.users.seen(officer, "someone new", "th")  # a changed name: the write

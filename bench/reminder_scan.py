@@ -32,7 +32,7 @@ from bench.common import load, machine, median, ms
 from bench.seed import describe, ensure_seeded, seeded_copy
 from bot.app import open_services
 from bot.config import Settings
-from bot.services.cases import CaseService
+from bot.kernel.kernel import CaseKernel
 from bot.services.reminders import ReminderService, ScanReport
 from bot.testing.fake_telegram import DEFAULT_TOKEN
 from bot.workdays import BANGKOK, WorkCalendar
@@ -94,9 +94,9 @@ async def main(repeats: int) -> int:
         try:
             clock = Clock(scan_time(seeded.as_of))
             calendar = WorkCalendar(settings.tz)
-            cases = CaseService(services.db, services.checklist, clock, calendar)
+            kernel = CaseKernel(services.db, services.checklist, clock, calendar)
             reminders = ReminderService(
-                services.db, cases, services.catalogs, settings.reminders, calendar, clock
+                services.db, kernel, services.catalogs, settings.reminders, calendar, clock
             )
             open_cases = await services.db.fetchone(
                 "SELECT COUNT(*) FROM cases WHERE status NOT IN"
