@@ -479,3 +479,26 @@ def check_before_typing(
         raise PreconditionFailed(N_("error.documents_not_all_complete"))
     if action is Action.APPROVE and not_correct:
         raise PreconditionFailed(N_("officer.error.not_all_correct"))
+
+
+# The appointment state each of the foundation's answers to a pickup time leaves.
+PICKUP_ANSWER: dict[Action, str] = {
+    Action.CONFIRM_PICKUP: "confirmed",
+    Action.REQUEST_RESCHEDULE: "reschedule_requested",
+}
+
+
+def pickup_answer_refusal(
+    action: Action, appointment_id: int, current_id: int | None, current_state: str | None
+) -> str | None:
+    """Why an answer to the pickup time ``appointment_id`` changes nothing (None: it does).
+
+    The answer is to one appointment, not to a case version: a newer time supersedes it, and
+    the same answer twice (a double tap) is said once."""
+    if current_id is None or current_id != appointment_id:
+        return N_("issuance.error.appointment_superseded")
+    if current_state == PICKUP_ANSWER[action]:
+        if action is Action.CONFIRM_PICKUP:
+            return N_("issuance.error.already_confirmed")
+        return N_("issuance.error.already_asked")
+    return None

@@ -22,6 +22,7 @@ from bot.workflow import (
     check_claim,
     check_printable,
     is_staff,
+    pickup_answer_refusal,
     remaining_verdict,
     verdicts_for,
 )
@@ -147,3 +148,19 @@ def test_nothing_is_typed_that_could_not_be_saved() -> None:
     )
     # A reason to not approve is asked whatever the marks say.
     assert _refusal(Action.NOT_APPROVE, status=consideration, not_correct=2) is None
+
+
+def test_an_answer_to_a_pickup_time_counts_once_and_only_for_the_current_time() -> None:
+    confirm, reschedule = Action.CONFIRM_PICKUP, Action.REQUEST_RESCHEDULE
+    superseded = "issuance.error.appointment_superseded"
+    for action in (confirm, reschedule):
+        assert pickup_answer_refusal(action, 5, None, None) == superseded
+        assert pickup_answer_refusal(action, 5, 6, "proposed") == superseded
+        assert pickup_answer_refusal(action, 5, 5, "proposed") is None
+    assert pickup_answer_refusal(confirm, 5, 5, "confirmed") == "issuance.error.already_confirmed"
+    assert pickup_answer_refusal(reschedule, 5, 5, "confirmed") is None
+    assert pickup_answer_refusal(confirm, 5, 5, "reschedule_requested") is None
+    assert (
+        pickup_answer_refusal(reschedule, 5, 5, "reschedule_requested")
+        == "issuance.error.already_asked"
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot import workflow as wf
 from bot.i18n_marker import N_
 from bot.kernel.errors import StaleAppointment
 from bot.kernel.inputs import CERTIFICATE_ITEM, MAX_NOTE, MAX_PLACE, FileMeta, cleaned, said
@@ -138,19 +139,20 @@ class IssuanceActions:
         # The buttons name the appointment, not the case version: an officer's unrelated step
         # (the scan, say) must not make a foundation's answer stale. The appointment's own
         # state makes a double tap, or an answer to a superseded time, change nothing.
-        confirm = state == "confirmed"
+        action = Action.CONFIRM_PICKUP if state == "confirmed" else Action.REQUEST_RESCHEDULE
+        confirm = action is Action.CONFIRM_PICKUP
         answered: list[Appointment] = []
 
         async def change(conn: aiosqlite.Connection, case: Case, _: Status) -> dict[str, Any]:
             current = await appointments_repo.latest_for_case(conn, case_id)
-            if current is None or current.id != appointment_id:
-                raise StaleAppointment(N_("issuance.error.appointment_superseded"))
-            if current.state == state:
-                raise StaleAppointment(
-                    N_("issuance.error.already_confirmed")
-                    if confirm
-                    else N_("issuance.error.already_asked")
-                )
+            refusal = wf.pickup_answer_refusal(
+                action,
+                appointment_id,
+                current.id if current else None,
+                current.state if current else None,
+            )
+            if refusal is not None:
+                raise StaleAppointment(refusal)
             answered.append(
                 await appointments_repo.answer(
                     conn,
@@ -178,7 +180,7 @@ class IssuanceActions:
             ]
 
         return await self.kernel.run(
-            Action.CONFIRM_PICKUP if confirm else Action.REQUEST_RESCHEDULE,
+            action,
             user_id,
             case_id,
             None,

@@ -26,7 +26,14 @@ from bot.kernel.inputs import CERTIFICATE_ITEM
 from bot.kernel.kernel import CaseKernel, Outcome
 from bot.services.officers import CaseView, OfficerService
 from bot.services.print_pack import pack_input
-from bot.workflow import Action, CaseFacts, CaseRef, check, check_printable
+from bot.workflow import (
+    Action,
+    CaseFacts,
+    CaseRef,
+    check,
+    check_printable,
+    pickup_answer_refusal,
+)
 from storage import appointments as appointments_repo
 from storage import cases as cases_repo
 from storage import users as users_repo
@@ -163,12 +170,14 @@ class IssuanceService:
         appointment = await self.appointment(case_id)
         ref = CaseRef(case.status, case.foundation_id, case.province)
         check(action, actor, ref, CaseFacts(has_pickup=appointment is not None, has_reason=True))
-        if appointment is None or appointment.id != appointment_id:
-            raise StaleAppointment(N_("issuance.error.appointment_superseded"))
-        if action is Action.CONFIRM_PICKUP and appointment.state == "confirmed":
-            raise StaleAppointment(N_("issuance.error.already_confirmed"))
-        if action is Action.REQUEST_RESCHEDULE and appointment.state == "reschedule_requested":
-            raise StaleAppointment(N_("issuance.error.already_asked"))
+        refusal = pickup_answer_refusal(
+            action,
+            appointment_id,
+            appointment.id if appointment else None,
+            appointment.state if appointment else None,
+        )
+        if refusal is not None or appointment is None:
+            raise StaleAppointment(refusal or N_("issuance.error.appointment_superseded"))
         return case, appointment
 
     # ----- completion -------------------------------------------------------------------------
