@@ -1,5 +1,5 @@
-"""Officer work: the dashboard, queue pages, search, a case as an officer sees it, claiming and
-and the officer accounts admins manage. No Telegram types here.
+"""Officer work: the dashboard, queue pages, search, a case as an officer sees it, and the
+officer accounts admins manage. No Telegram types here.
 
 Who may do what is read from the database on every call: an officer sees their province's
 cases, a central officer (no province) and an admin every province's. Changes to a case are
