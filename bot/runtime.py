@@ -13,10 +13,11 @@ from bot.actions.correction import CorrectionActions
 from bot.actions.issuance import IssuanceActions
 from bot.actions.review import ReviewActions
 from bot.checklist import Checklist
+from bot.clock import Clock
 from bot.config import Settings
 from bot.files import FileStore
 from bot.i18n import Catalogs, Translator
-from bot.kernel.kernel import CaseKernel, Clock
+from bot.kernel.kernel import CaseKernel
 from bot.privacy import PrivacyNotice
 from bot.services.applications import ApplicationService
 from bot.services.corrections import CorrectionService

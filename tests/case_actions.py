@@ -10,7 +10,8 @@ from bot.actions.correction import CorrectionActions
 from bot.actions.issuance import IssuanceActions
 from bot.actions.review import ReviewActions
 from bot.checklist import Checklist
-from bot.kernel.kernel import CaseKernel, Clock
+from bot.clock import Clock
+from bot.kernel.kernel import CaseKernel
 from bot.workdays import WorkCalendar
 from storage.db import Database
 

@@ -107,8 +107,8 @@ async def test_a_backup_taken_while_the_bot_writes_brings_up_a_new_bot_with_ever
     await member.command("new")
     taking = asyncio.create_task(cli("backup", str(dest), data=data))
     typed = 0
-    # At most four, so that the answer typed after the backup is still a typed one (the fifth
-    # field is; the sixth is a button) however slow the backup is on a loaded machine.
+    # However long the backup takes, the field after the last one typed is a typed one too
+    # (the sixth question is answered with a button).
     for spec in VOLUNTEER_FIELDS[:4]:
         if taking.done() and typed:
             break

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot import workflow as wf
 from bot.checklist import Checklist
+from bot.clock import Clock
 from bot.i18n import encode_params
 from bot.i18n_marker import N_
 from bot.kernel.clocks import clock_fields
@@ -36,7 +36,6 @@ from storage.cases import StaleVersion
 from storage.db import Database
 from storage.models import Attachment, Case, CaseEvent, User
 
-Clock = Callable[[], datetime]
 Change = Callable[[aiosqlite.Connection, Case, Status], Awaitable[dict[str, Any]]]
 """Extra writes of an action, inside its transaction; returns the case fields to update."""
 

@@ -19,10 +19,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bot import dates
 from bot.actions.application import ApplicationActions
 from bot.checklist import ChecklistItem
+from bot.clock import Clock
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
 from bot.kernel.inputs import FileMeta
-from bot.kernel.kernel import CaseKernel, Clock, Outcome
+from bot.kernel.kernel import CaseKernel, Outcome
 from bot.services import wizard
 from bot.services.foundations import NotAMember, PrivacyRequired
 from bot.services.volunteer_form import VOLUNTEER_FIELDS, VolunteerForm

@@ -18,10 +18,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bot import dates
 from bot.actions.application import ApplicationActions
 from bot.actions.correction import CorrectionActions
+from bot.clock import Clock
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
 from bot.kernel.inputs import CERTIFICATE_ITEM, FileMeta
-from bot.kernel.kernel import CaseKernel, Clock, Outcome
+from bot.kernel.kernel import CaseKernel, Outcome
 from bot.services import wizard
 from bot.services.foundations import NotAMember
 from bot.services.volunteer_form import CORRECTABLE_FIELDS, VolunteerForm

@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot import dates
 from bot import workflow as wf
+from bot.clock import Clock
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
 from bot.kernel.errors import CaseNotFound
 from bot.kernel.inputs import CERTIFICATE_ITEM
-from bot.kernel.kernel import CaseKernel, Clock, actor_of
+from bot.kernel.kernel import CaseKernel, actor_of
 from bot.privacy import PrivacyNotice
 from bot.services import wizard
 from bot.services.foundation_form import FOUNDATION_FIELDS, FoundationForm

@@ -16,10 +16,11 @@ from typing import Any
 
 import aiosqlite
 
+from bot.clock import Clock
 from bot.i18n import Catalogs, encode_params
 from bot.i18n_marker import N_, MsgId
 from bot.kernel.errors import VersionConflict
-from bot.kernel.kernel import CaseKernel, Clock, Outcome
+from bot.kernel.kernel import CaseKernel, Outcome
 from bot.kernel.notices import to_members, to_officers
 from bot.reminders import (
     STAGE_OF,
