@@ -95,8 +95,8 @@ async def test_officers_hear_when_a_foundation_can_no_longer_be_reached(
             await users_repo.set_reachable(conn, world.colleague, False)
         fake.block(world.member)
         case = await submitted_case(bot, world)
-        cases = bot.services.cases
-        await cases.request_correction(world.officer, case.id, case.version, "ส่งใหม่")
+        cases = bot.services
+        await cases.review.request_correction(world.officer, case.id, case.version, "ส่งใหม่")
         await bot.settle()
         notices = [
             m
