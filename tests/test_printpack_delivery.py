@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.issuance.sample import sample_image, sample_pdf
-from bot.services.cases import FileMeta
+from bot.kernel.inputs import FileMeta
 from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
 from bot.testing.fake_telegram import files as fake_files
@@ -55,30 +55,32 @@ def scan(seed: int, side: int) -> bytes:
 
 
 async def approved_case_with(bot: BotUnderTest, world: World, scans: list[bytes]) -> Case:
-    cases = bot.services.cases
-    case = await cases.create_draft(
+    services = bot.services
+    case = await services.application.create_draft(
         world.member,
         volunteer_name="ANNA MARIA SCHMIDT",
         passport_no="C01X00T47",
         details=details_for(bot),
     )
-    for number, item in enumerate(cases.checklist.required):
+    for number, item in enumerate(services.kernel.checklist.required):
         data = scans[number % len(scans)] + f"\n% {number}\n".encode()
         meta = FileMeta(
             file_name=f"{item.key}.pdf",
             mime_type="application/pdf",
             size=len(data),
-            sha256=bot.services.files.put(data),
+            sha256=services.files.put(data),
         )
-        outcome, _ = await cases.upload_attachment(
+        outcome, _ = await services.application.upload_attachment(
             world.member, case.id, case.version, item.key, meta
         )
         case = outcome.case
-    case = (await cases.submit(world.member, case.id, case.version)).case
-    case = (await cases.mark_remaining(world.officer, case.id, case.version, "complete")).case
-    case = (await cases.documents_complete(world.officer, case.id, case.version, "ชม 45/2569")).case
-    case = (await cases.mark_remaining(world.officer, case.id, case.version, "correct")).case
-    case = (await cases.approve(world.officer, case.id, case.version, "คุณสมบัติครบถ้วน")).case
+    case = (await services.application.submit(world.member, case.id, case.version)).case
+    review, officer = services.review, world.officer
+    case = (await review.mark_remaining(officer, case.id, case.version, "complete")).case
+    case = (await review.documents_complete(officer, case.id, case.version, "ชม 45/2569")).case
+    case = (await review.mark_remaining(officer, case.id, case.version, "correct")).case
+    approve = services.consideration.approve
+    case = (await approve(officer, case.id, case.version, "คุณสมบัติครบถ้วน")).case
     assert case.status is Status.AWAITING_ISSUANCE
     await bot.settle()
     return case

@@ -73,7 +73,7 @@ async def test_the_upload_refusal_says_why_in_the_senders_language(
 ) -> None:
     async with issuance_bot(fake, tmp_path) as (bot, world):
         case = await approved_case(bot, world)
-        await bot.services.cases.send_for_signing(world.officer, case.id, case.version)
+        await bot.services.issuing.send_for_signing(world.officer, case.id, case.version)
         th = tr(bot, "th")
         officer = officer_user(bot, world)
         await open_case(bot, officer, case.id)
