@@ -188,6 +188,6 @@ def _signature(document: WordDocument, titles: Sequence[str], closing: str = "")
     )
     for line in lines:
         paragraph = document.add_paragraph()
-        paragraph.paragraph_format.left_indent = Cm(7)
+        paragraph.paragraph_format.left_indent = Cm(6)  # the right half, dots on one line
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(paragraph, line)
