@@ -54,8 +54,9 @@ async def status_counts(conn: aiosqlite.Connection, province: str | None) -> dic
     same transaction as every change: ~80 rows for every province instead of counting every
     case on each view.
     """
+    params: tuple[object, ...] = ()
     if province is None:
-        sql, params = "SELECT status, SUM(n) AS n FROM case_status_counts GROUP BY status", ()
+        sql = "SELECT status, SUM(n) AS n FROM case_status_counts GROUP BY status"
     else:
         sql = "SELECT status, n FROM case_status_counts WHERE province = ?"
         params = (province,)

@@ -75,7 +75,8 @@ async def moves_in_period(
     where, params = _where(province, start, end)
     rows = await conn.execute_fetchall(
         "SELECT e.case_id, date(e.created_at, ?), e.to_status FROM case_events e"
-        f" WHERE e.to_status IS NOT e.from_status AND e.case_id IN (SELECT c.id FROM cases c WHERE {where})"
+        " WHERE e.to_status IS NOT e.from_status"
+        f" AND e.case_id IN (SELECT c.id FROM cases c WHERE {where})"
         " ORDER BY e.case_id, e.id",
         (f"{utc_offset_minutes:+d} minutes", *params),
     )

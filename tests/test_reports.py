@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import io
 import struct
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -35,11 +36,12 @@ from bot.reports.summary import TELEGRAM_LIMIT, render_summary
 from bot.reports.workbook import render_workbook
 from bot.services.cases import CaseService, FileMeta
 from bot.workdays import BANGKOK, WorkCalendar
-from bot.workflow import Status
+from bot.workflow import Bucket, Status
 from storage import queue as queue_repo
 from storage.db import Database
+from storage.migrate import MIGRATIONS_DIR, migrate
 from storage.models import Case
-from tests.conftest import FakeClock, World
+from tests.conftest import FakeClock, World, seed_world
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -126,7 +128,9 @@ class Play:
 
     async def documents_complete(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
-        c = (await self.cases.mark_remaining(self.officer, self.c.id, self.c.version, "complete")).case
+        c = (
+            await self.cases.mark_remaining(self.officer, self.c.id, self.c.version, "complete")
+        ).case
         self.case = (
             await self.cases.documents_complete(self.officer, c.id, c.version, f"R{c.id}/2569")
         ).case
@@ -134,13 +138,17 @@ class Play:
 
     async def approve(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
-        c = (await self.cases.mark_remaining(self.officer, self.c.id, self.c.version, "correct")).case
+        c = (
+            await self.cases.mark_remaining(self.officer, self.c.id, self.c.version, "correct")
+        ).case
         self.case = (await self.cases.approve(self.officer, c.id, c.version)).case
         return self
 
     async def not_approve(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
-        c = (await self.cases.mark_remaining(self.officer, self.c.id, self.c.version, "correct")).case
+        c = (
+            await self.cases.mark_remaining(self.officer, self.c.id, self.c.version, "correct")
+        ).case
         self.case = (await self.cases.not_approve(self.officer, c.id, c.version, "ไม่ผ่าน")).case
         return self
 
@@ -231,7 +239,10 @@ async def test_figures_match_the_hand_worked_answers(
     seeded = await seed_december(cases, clock, world)
     assert seeded["A"].status is Status.COMPLETED and seeded["G"].status is Status.AWAITING_RECHECK
     report = await reports.build(world.officer, ReportRequest(PeriodKind.LAST_MONTH))
-    assert (report.period.first, report.period.last) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    assert (report.period.first, report.period.last) == (
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 31),
+    )
     assert report.province == world.province
     total = report.total
     # Received: A, B, D, F, G (C and E came in November, H is in Phuket).
@@ -368,9 +379,9 @@ async def test_workbook_opens_with_the_expected_sheets_and_rows(
         by_label = {r[0]: tuple(r[1:]) for r in figures if r and r[0]}
         assert by_label[t.t("report.count.received")][0] == report.total.counts[Count.RECEIVED]
         prelim = by_label[t.t("report.measure.preliminary")]
-        assert prelim[:5] == (
-            (4, 3.5, 4, 3, 2) if per_province else (3, 3, 4, 3, 2)
-        ), "count, median, P90, target, within"
+        assert prelim[:5] == ((4, 3.5, 4, 3, 2) if per_province else (3, 3, 4, 3, 2)), (
+            "count, median, P90, target, within"
+        )
         rows = [list(r) for r in book[t.t("report.sheet.cases")].iter_rows(values_only=True)]
         header, body = rows[0], rows[1:]
         assert len(body) == len(report.cases) == (8 if per_province else 7)
@@ -474,3 +485,80 @@ async def test_status_counts_are_kept_by_the_database(
         )
         counted = {Status(r["status"]): r["n"] for r in rows if r["status"] != "draft"}
         assert await queue_repo.status_counts(db.conn, province) == counted
+
+
+async def test_the_counts_migration_counts_the_cases_already_there(tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    before.mkdir()
+    for source in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if source.name < "0007":
+            (before / source.name).write_text(source.read_text("utf-8"), "utf-8")
+    db = await Database.open(tmp_path / "old.sqlite3")
+    try:
+        await migrate(db, before)
+        await seed_world(db, dt.datetime(2026, 11, 26, 2, tzinfo=dt.UTC))
+        async with db.transaction() as conn:
+            for n, (province, status) in enumerate(
+                [
+                    ("50", "awaiting_check"),
+                    ("50", "awaiting_check"),
+                    ("50", "completed"),
+                    ("83", "awaiting_check"),
+                    ("83", "draft"),
+                ]
+            ):
+                await conn.execute(
+                    "INSERT INTO cases (tracking_no, foundation_id, province, status, created_by,"
+                    " created_at, updated_at) VALUES (?, 1, ?, ?, 1001, 'n', 'n')",
+                    (f"VC{n}", province, status),
+                )
+        assert await migrate(db) == ["0007_status_counts_reports.sql"]
+        assert await queue_repo.status_counts(db.conn, "50") == {
+            Status.AWAITING_CHECK: 2,
+            Status.COMPLETED: 1,
+        }
+        assert await queue_repo.status_counts(db.conn, None) == {
+            Status.AWAITING_CHECK: 3,
+            Status.COMPLETED: 1,
+        }
+        # Kept from then on by the triggers: a move between provinces and statuses, a delete.
+        async with db.transaction() as conn:
+            await conn.execute(
+                "UPDATE cases SET province = '83', status = 'returned' WHERE tracking_no = 'VC0'"
+            )
+            await conn.execute("DELETE FROM cases WHERE tracking_no = 'VC2'")
+        assert await queue_repo.status_counts(db.conn, "50") == {Status.AWAITING_CHECK: 1}
+        assert await queue_repo.status_counts(db.conn, "83") == {
+            Status.AWAITING_CHECK: 1,
+            Status.RETURNED: 1,
+        }
+    finally:
+        await db.close()
+
+
+async def test_the_completed_list_is_newest_first_and_reads_an_index_backwards(
+    db: Database, cases: CaseService, clock: FakeClock, world: World
+) -> None:
+    seeded = await seed_december(cases, clock, world)
+    for province in (world.province, None):
+        page = await queue_repo.bucket_page(db.conn, province, Bucket.COMPLETED, 0, 10)
+        closed = [r.closed_at for r in page]
+        assert closed == sorted(closed, reverse=True), "most recently closed first"
+    page = await queue_repo.bucket_page(db.conn, world.province, Bucket.COMPLETED, 0, 3)
+    # A completed on 22 December, D withdrawn on the 15th, C not approved on the 11th (then B
+    # on the 9th, E on the 3rd, J in November).
+    assert [r.tracking_no for r in page] == [seeded[k].tracking_no for k in "ADC"]
+    for province, index in (
+        (world.province, "cases_closed_queue"),
+        (None, "cases_closed_queue_all"),
+    ):
+        where = "c.province = ? AND " if province else ""
+        params: tuple[object, ...] = (province,) if province else ()
+        rows = await db.fetchall(
+            "EXPLAIN QUERY PLAN SELECT c.id FROM cases c WHERE"
+            f" {where}c.bucket = ? ORDER BY c.closed_at DESC, c.id DESC LIMIT 8 OFFSET 8",
+            (*params, "completed"),
+        )
+        details = [str(r["detail"]) for r in rows]
+        assert any(f"INDEX {index} (" in d for d in details), details
+        assert not any("TEMP B-TREE" in d for d in details), details

@@ -18,15 +18,16 @@ import matplotlib
 
 matplotlib.use("Agg")  # before anything imports a GUI backend; the bot has no display
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-from bot.i18n import Translator  # noqa: E402
-from bot.reports import labels  # noqa: E402
-from bot.reports.figures import Measure  # noqa: E402
-from bot.reports.service import Report  # noqa: E402
+from bot.i18n import Translator
+from bot.reports import labels
+from bot.reports.figures import Measure
+from bot.reports.service import Report
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "issuance" / "fonts"
 FONT_FILE = FONT_DIR / "Sarabun-Regular.ttf"
@@ -40,7 +41,13 @@ CHART_MEASURES = (
     Measure.ISSUANCE,
     Measure.END_TO_END,
 )
-_RECEIVED, _COMPLETED, _MEDIAN, _P90, _TARGET = "#4C78A8", "#54A24B", "#4C78A8", "#F58518", "#E45756"
+_RECEIVED, _COMPLETED, _MEDIAN, _P90, _TARGET = (
+    "#4C78A8",
+    "#54A24B",
+    "#4C78A8",
+    "#F58518",
+    "#E45756",
+)
 
 
 @cache
@@ -54,7 +61,9 @@ def _font_family() -> str:
 def render_chart(report: Report, t: Translator, *, dpi: int = 120) -> bytes:
     """The chart as PNG bytes (about 1200 x 960 pixels at the default dpi)."""
     family = _font_family()
-    with matplotlib.rc_context({"font.family": family, "font.size": 11, "axes.unicode_minus": False}):
+    with matplotlib.rc_context(
+        {"font.family": family, "font.size": 11, "axes.unicode_minus": False}
+    ):
         figure = Figure(figsize=(10, 8), dpi=dpi, layout="constrained")
         FigureCanvasAgg(figure)
         monthly_ax, stages_ax = figure.subplots(2, 1, height_ratios=(1, 1.2))
@@ -108,7 +117,7 @@ def _stages(ax: Axes, report: Report, t: Translator) -> None:
     bars2 = ax.barh([i + height / 2 for i in y], p90s, height, color=_P90)
     ax.bar_label(bars, [labels.days(s.median, t) for s in stages], padding=3, fontsize=9)
     ax.bar_label(bars2, [labels.days(s.p90, t) for s in stages], padding=3, fontsize=9)
-    handles: list[object] = [bars, bars2]
+    handles: list[Artist] = [bars.patches[0], bars2.patches[0]]
     legend = [t.t("report.chart.median"), t.t("report.chart.p90")]
     for i, stage in enumerate(stages):
         if stage.target is not None:
@@ -120,6 +129,9 @@ def _stages(ax: Axes, report: Report, t: Translator) -> None:
     ax.invert_yaxis()  # first stage at the top
     ax.set_xlabel(t.t("report.chart.days"))
     ax.set_title(t.t("report.chart.stages"), loc="left")
-    ax.legend(handles, legend, loc="lower right", frameon=False)
+    # Below the axis, where no bar can be: the longest bars reach the right-hand side.
+    ax.legend(
+        handles, legend, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, frameon=False
+    )
     ax.margins(x=0.15)
     ax.spines[["top", "right"]].set_visible(False)

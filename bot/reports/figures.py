@@ -231,8 +231,10 @@ class _Tally:
         if times.submitted is not None and period.contains(times.submitted):
             self.counts[Count.RECEIVED] += 1
             self.monthly[times.submitted.replace(day=1)][0] += 1
-        if times.closed is not None and times.closed_as is not None and period.contains(
-            times.closed
+        if (
+            times.closed is not None
+            and times.closed_as is not None
+            and period.contains(times.closed)
         ):
             self.counts[CLOSED_COUNT[times.closed_as]] += 1
             if times.closed_as is Status.COMPLETED:

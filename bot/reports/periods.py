@@ -42,7 +42,7 @@ class Period:
         return self.first <= day <= self.last
 
     def utc_bounds(self, tz: dt.tzinfo = BANGKOK) -> tuple[dt.datetime, dt.datetime]:
-        """The period as UTC instants: local midnight of ``first``, local midnight after ``last``."""
+        """The period as UTC instants: local midnight of ``first`` and after ``last``."""
         start = dt.datetime.combine(self.first, dt.time(), tzinfo=tz)
         end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
         return start.astimezone(dt.UTC), end.astimezone(dt.UTC)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -40,8 +41,8 @@ def _sheet_title(text: str) -> str:
     return text.translate(_INVALID_SHEET_CHARS)[:31]
 
 
-def _header(sheet: WriteOnlyWorksheet, titles: Sequence[str]) -> list[WriteOnlyCell]:
-    cells = []
+def _header(sheet: WriteOnlyWorksheet, titles: Sequence[str]) -> list[Cell]:
+    cells: list[Cell] = []
     for title in titles:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = _BOLD
@@ -68,6 +69,16 @@ def _figure_rows(figures: Figures, t: Translator) -> Iterable[list[object]]:
 
 def render_workbook(report: Report, t: Translator) -> bytes:
     book = Workbook(write_only=True)
+    _figures_sheet(book, report, t)
+    if report.by_province:
+        _provinces_sheet(book, report, t)
+    _cases_sheet(book, report, t)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _figures_sheet(book: Workbook, report: Report, t: Translator) -> None:
     figures_sheet = book.create_sheet(_sheet_title(t.t("report.sheet.figures")))
     figures_sheet.append([t.t("report.title", scope=labels.scope_label(report.province, t))])
     figures_sheet.append([t.t("report.period.line", period=labels.period_label(report.period, t))])
@@ -92,27 +103,30 @@ def render_workbook(report: Report, t: Translator) -> bytes:
     figures_sheet.append([])
     figures_sheet.append([t.t("report.note")])
 
-    if report.by_province:
-        sheet = book.create_sheet(_sheet_title(t.t("report.sheet.provinces")))
-        columns = [t.t("report.col.province")]
-        columns += [t.t(labels.COUNT_LABEL[c]) for c in Count]
-        for measure in Measure:
-            name = t.t(labels.MEASURE_LABEL[measure])
-            columns += [
-                f"{name}: {t.t('report.col.median')}",
-                f"{name}: {t.t('report.col.p90')}",
-                f"{name}: {t.t('report.col.share')}",
-            ]
-        sheet.append(_header(sheet, columns))
-        for code, figures in report.by_province.items():
-            row: list[object] = [provinces.name_of(code, t.lang)]
-            row += [figures.counts[c] for c in Count]
-            for measure in Measure:
-                stage = figures.stages[measure]
-                share = stage.within_share
-                row += [stage.median, stage.p90, None if share is None else round(share, 4)]
-            sheet.append(row)
 
+def _provinces_sheet(book: Workbook, report: Report, t: Translator) -> None:
+    sheet = book.create_sheet(_sheet_title(t.t("report.sheet.provinces")))
+    columns = [t.t("report.col.province")]
+    columns += [t.t(labels.COUNT_LABEL[c]) for c in Count]
+    for measure in Measure:
+        name = t.t(labels.MEASURE_LABEL[measure])
+        columns += [
+            f"{name}: {t.t('report.col.median')}",
+            f"{name}: {t.t('report.col.p90')}",
+            f"{name}: {t.t('report.col.share')}",
+        ]
+    sheet.append(_header(sheet, columns))
+    for code, figures in report.by_province.items():
+        line: list[object] = [provinces.name_of(code, t.lang)]
+        line += [figures.counts[c] for c in Count]
+        for measure in Measure:
+            stage = figures.stages[measure]
+            share = stage.within_share
+            line += [stage.median, stage.p90, None if share is None else round(share, 4)]
+        sheet.append(line)
+
+
+def _cases_sheet(book: Workbook, report: Report, t: Translator) -> None:
     cases = book.create_sheet(_sheet_title(t.t("report.sheet.cases")))
     columns = [
         t.t("report.col.tracking_no"),
@@ -134,14 +148,14 @@ def render_workbook(report: Report, t: Translator) -> bytes:
     status_names = {s: t.t(label) for s, label in STATUS_LABEL.items()}
     province_names: dict[str, str] = {}
     for case in report.cases:
-        name = province_names.get(case.province)
-        if name is None:
-            name = province_names[case.province] = provinces.name_of(case.province, t.lang)
+        province = province_names.get(case.province)
+        if province is None:
+            province = province_names[case.province] = provinces.name_of(case.province, t.lang)
         times = case.times
-        row = [
+        row: list[object] = [
             case.tracking_no,
             case.receipt_no,
-            name,
+            province,
             case.foundation.get(t.lang) or case.foundation.get("th") or "",
             case.volunteer_name,
         ]
@@ -159,6 +173,3 @@ def render_workbook(report: Report, t: Translator) -> bytes:
             len(times.corrections),
         ]
         cases.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
