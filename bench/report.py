@@ -1,0 +1,179 @@
+"""The division's report over the seeded database (100,000 cases): figures for every province.
+
+    python bench/report.py [--repeats 5]
+
+``ReportService.compute`` (bot/reports/service.py) on a copy of the seeded database
+(``bench/seed.py``) with the clock on the first working day after the seeded history, for this
+month, last month and the fiscal year, over every province and every province one by one (the
+central office's ``/report``), and for Bangkok alone: the reads (``storage.reports``) and the
+figures (``bot.reports.figures``), which is what the 2 s target is about. Then, once each, what
+the command would also send: the summary text, the chart (PNG) and the ``.xlsx`` with one row
+per case. Last, the two dashboard reads issue 17 changed: the status counts over every province
+(before: ``COUNT(*) GROUP BY status`` over the cases; now: the counts table kept by triggers)
+and the completed list's first page, now the newest cases (before: oldest first, the recent
+ones ~90,000 deep).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import load, machine, median, ms
+from bench.seed import describe, ensure_seeded, seeded_copy
+from bot.app import open_services
+from bot.config import Settings
+from bot.reports.chart import render_chart
+from bot.reports.periods import Period, PeriodKind, period_of
+from bot.reports.service import ReportService
+from bot.reports.summary import render_summary
+from bot.reports.workbook import render_workbook
+from bot.testing.fake_telegram import DEFAULT_TOKEN
+from bot.workdays import BANGKOK, WorkCalendar
+from bot.workflow import Bucket
+from storage import queue as queue_repo
+from storage.db import Database
+
+TARGET = 2.0
+BANGKOK_CODE = "10"
+PAGE = 8
+
+
+class Clock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def report_time(as_of: dt.datetime) -> dt.datetime:
+    calendar = WorkCalendar(BANGKOK)
+    day = calendar.next_working_day(calendar.local_date(as_of))
+    return dt.datetime.combine(day, dt.time(9, 0), BANGKOK).astimezone(dt.UTC)
+
+
+async def timed(repeats: int, make: object) -> tuple[list[float], object]:
+    runs: list[float] = []
+    result: object = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = await make()  # type: ignore[operator]
+        runs.append(time.perf_counter() - start)
+    return runs, result
+
+
+async def dashboard_reads(db: Database, repeats: int) -> None:
+    async def old_counts() -> object:
+        return await db.conn.execute_fetchall("SELECT status, COUNT(*) FROM cases GROUP BY status")
+
+    async def new_counts() -> object:
+        return await queue_repo.status_counts(db.conn, None)
+
+    completed = await queue_repo.bucket_size(db.conn, None, Bucket.COMPLETED)
+    last_offset = (completed - 1) // PAGE * PAGE
+
+    async def old_recent_page() -> object:
+        # Before issue 17 the most recent cases were on the last page of an oldest-first list.
+        return await db.conn.execute_fetchall(
+            "SELECT c.id FROM cases c WHERE c.id IN (SELECT c.id FROM cases c"
+            " WHERE c.bucket = 'completed' ORDER BY c.submitted_at, c.id LIMIT ? OFFSET ?)"
+            " ORDER BY c.submitted_at, c.id",
+            (PAGE, last_offset),
+        )
+
+    async def new_recent_page() -> object:
+        return await queue_repo.bucket_page(db.conn, None, Bucket.COMPLETED, 0, PAGE)
+
+    for label, make in (
+        ("status counts, every province: COUNT(*) over cases (before)", old_counts),
+        ("status counts, every province: counts table (now)", new_counts),
+        (f"completed list's recent page, oldest first at offset {last_offset} (before)", old_recent_page),
+        ("completed list's recent page, newest first at offset 0 (now)", new_recent_page),
+    ):
+        runs, _ = await timed(repeats * 20, make)
+        print(f"  {label:<78} median {ms(median(runs)):>7} ms")
+
+
+async def main(repeats: int) -> int:
+    seeded = ensure_seeded()
+    print(describe(seeded))
+    print(f"machine: {machine()}")
+    worst = 0.0
+    with tempfile.TemporaryDirectory(prefix="certbot-bench-") as tmp:
+        data_dir = seeded_copy(seeded, Path(tmp) / "data")
+        settings = Settings(
+            _env_file=None,
+            bot_token=DEFAULT_TOKEN,
+            api_base_url="http://127.0.0.1:9/bot",
+            data_dir=data_dir,
+        )
+        services = await open_services(settings)
+        try:
+            clock = Clock(report_time(seeded.as_of))
+            reports = ReportService(
+                services.db, WorkCalendar(settings.tz), clock, settings.reminders.officer_days
+            )
+            print(f"report asked at {clock.now.astimezone(BANGKOK):%A %Y-%m-%d %H:%M} Bangkok")
+            t = services.catalogs.for_language("th")
+            scopes: list[tuple[str, str | None, bool]] = [
+                ("every province + per province", None, True),
+                ("Bangkok", BANGKOK_CODE, False),
+            ]
+            for kind in (PeriodKind.THIS_MONTH, PeriodKind.LAST_MONTH, PeriodKind.FISCAL_YEAR):
+                period: Period = period_of(kind, clock.now)
+                for label, province, per_province in scopes:
+
+                    async def build(
+                        period: Period = period, province: str | None = province, each: bool = per_province
+                    ) -> object:
+                        return await reports.compute(period, province, per_province=each)
+
+                    runs, report = await timed(repeats, build)
+                    if province is None:
+                        worst = max(worst, median(runs))
+                    print(
+                        f"{kind.value:<12} {period.first}..{period.last} {label:<30}"
+                        f" median {ms(median(runs)):>8} ms (min {ms(min(runs))}, max {ms(max(runs))})"
+                        f"  {len(report.cases):>6} cases"  # type: ignore[attr-defined]
+                    )
+            # What /report sends besides the figures, once each, for the fiscal year over every
+            # province (the biggest): text, chart, spreadsheet.
+            period = period_of(PeriodKind.FISCAL_YEAR, clock.now)
+            report = await reports.compute(period, None, per_province=True, with_passports=True)
+            for label, render in (
+                ("summary text", lambda: render_summary(report, t)),
+                ("chart (PNG)", lambda: render_chart(report, t)),
+                ("spreadsheet (.xlsx)", lambda: render_workbook(report, t)),
+            ):
+                start = time.perf_counter()
+                output = render()
+                elapsed = time.perf_counter() - start
+                print(
+                    f"render {label:<22} {ms(elapsed):>9} ms, {len(output):>9} "
+                    f"{'characters' if isinstance(output, str) else 'bytes'}"
+                )
+            print("dashboard reads (SQLite through aiosqlite, no bot):")
+            await dashboard_reads(services.db, repeats)
+        finally:
+            await services.db.close()
+    print(f"at the end: {load()}")
+    print(
+        f"every province's figures, slowest period: median {ms(worst)} ms "
+        f"(target {ms(TARGET)} ms: {'met' if worst < TARGET else 'MISSED'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    sys.exit(asyncio.run(main(args.repeats)))
