@@ -22,7 +22,9 @@ import datetime as dt
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -32,7 +34,7 @@ from bot.app import open_services
 from bot.config import Settings
 from bot.reports.chart import render_chart
 from bot.reports.periods import Period, PeriodKind, period_of
-from bot.reports.service import ReportService
+from bot.reports.service import Report, ReportService
 from bot.reports.summary import render_summary
 from bot.reports.workbook import render_workbook
 from bot.testing.fake_telegram import DEFAULT_TOKEN
@@ -42,6 +44,7 @@ from storage import queue as queue_repo
 from storage.db import Database
 
 TARGET = 2.0
+T = TypeVar("T")
 BANGKOK_CODE = "10"
 PAGE = 8
 
@@ -60,12 +63,11 @@ def report_time(as_of: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9, 0), BANGKOK).astimezone(dt.UTC)
 
 
-async def timed(repeats: int, make: object) -> tuple[list[float], object]:
+async def timed(repeats: int, make: Callable[[], Awaitable[T]]) -> tuple[list[float], T]:
     runs: list[float] = []
-    result: object = None
     for _ in range(repeats):
         start = time.perf_counter()
-        result = await make()  # type: ignore[operator]
+        result = await make()
         runs.append(time.perf_counter() - start)
     return runs, result
 
@@ -92,12 +94,13 @@ async def dashboard_reads(db: Database, repeats: int) -> None:
     async def new_recent_page() -> object:
         return await queue_repo.bucket_page(db.conn, None, Bucket.COMPLETED, 0, PAGE)
 
-    for label, make in (
+    reads: list[tuple[str, Callable[[], Awaitable[object]]]] = [
         ("status counts, every province: COUNT(*) over cases (before)", old_counts),
         ("status counts, every province: counts table (now)", new_counts),
-        (f"completed list's recent page, oldest first at offset {last_offset} (before)", old_recent_page),
-        ("completed list's recent page, newest first at offset 0 (now)", new_recent_page),
-    ):
+        (f"recent completed page: oldest first, offset {last_offset} (before)", old_recent_page),
+        ("recent completed page: newest first, offset 0 (now)", new_recent_page),
+    ]
+    for label, make in reads:
         runs, _ = await timed(repeats * 20, make)
         print(f"  {label:<78} median {ms(median(runs)):>7} ms")
 
@@ -132,8 +135,10 @@ async def main(repeats: int) -> int:
                 for label, province, per_province in scopes:
 
                     async def build(
-                        period: Period = period, province: str | None = province, each: bool = per_province
-                    ) -> object:
+                        period: Period = period,
+                        province: str | None = province,
+                        each: bool = per_province,
+                    ) -> Report:
                         return await reports.compute(period, province, per_province=each)
 
                     runs, report = await timed(repeats, build)
@@ -141,8 +146,8 @@ async def main(repeats: int) -> int:
                         worst = max(worst, median(runs))
                     print(
                         f"{kind.value:<12} {period.first}..{period.last} {label:<30}"
-                        f" median {ms(median(runs)):>8} ms (min {ms(min(runs))}, max {ms(max(runs))})"
-                        f"  {len(report.cases):>6} cases"  # type: ignore[attr-defined]
+                        f" median {ms(median(runs)):>8} ms"
+                        f" (min {ms(min(runs))}, max {ms(max(runs))})  {len(report.cases):>6} cases"
                     )
             # What /report sends besides the figures, once each, for the fiscal year over every
             # province (the biggest): text, chart, spreadsheet.
