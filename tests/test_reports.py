@@ -562,3 +562,19 @@ async def test_the_completed_list_is_newest_first_and_reads_an_index_backwards(
         details = [str(r["detail"]) for r in rows]
         assert any(f"INDEX {index} (" in d for d in details), details
         assert not any("TEMP B-TREE" in d for d in details), details
+
+
+def test_the_service_picks_the_period_asked_for(reports: ReportService, clock: FakeClock) -> None:
+    at(clock, 2027, 1, 5)
+    previous = reports.period(ReportRequest(PeriodKind.FISCAL_YEAR, fiscal_year=2026))
+    assert (previous.first, previous.last) == (dt.date(2025, 10, 1), dt.date(2026, 9, 30))
+    current = reports.period(ReportRequest(PeriodKind.FISCAL_YEAR))
+    assert (current.first, current.last) == (dt.date(2026, 10, 1), dt.date(2027, 9, 30))
+    chosen = reports.period(
+        ReportRequest(PeriodKind.CUSTOM, first=dt.date(2026, 12, 1), last=dt.date(2026, 12, 15))
+    )
+    assert (chosen.kind, chosen.first, chosen.last) == (
+        PeriodKind.CUSTOM,
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 15),
+    )

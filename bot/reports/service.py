@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from bot import provinces
 from bot.reminders import Stage
 from bot.reports.figures import CaseTimes, Figures, Measure, Move, case_times, compute, targets_from
-from bot.reports.periods import Period, PeriodKind, custom, period_of
+from bot.reports.periods import Period, PeriodKind, custom, fiscal_year, period_of
 from bot.workdays import WorkCalendar
 from bot.workflow import Role, Status
 from storage import reports as reports_repo
@@ -43,6 +43,8 @@ class ReportRequest:
     first: dt.date | None = None
     last: dt.date | None = None
     """The days of a CUSTOM period, both included."""
+    fiscal_year: int | None = None
+    """FISCAL_YEAR: the (Gregorian) year it ends in, e.g. the previous one; None: the current."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,8 @@ class ReportService:
             if request.first is None or request.last is None:
                 raise ValueError("a custom period needs its first and last day")
             return custom(request.first, request.last)
+        if request.kind is PeriodKind.FISCAL_YEAR and request.fiscal_year is not None:
+            return fiscal_year(self.clock(), self.calendar.tz, ending=request.fiscal_year)
         return period_of(request.kind, self.clock(), self.calendar.tz)
 
     async def build(self, user_id: int, request: ReportRequest) -> Report:
