@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -65,10 +65,19 @@ CLOSED_COUNT: dict[Status, Count] = {
     Status.ABANDONED: Count.ABANDONED,
 }
 
-_PRELIMINARY_RUNS = frozenset({Status.AWAITING_CHECK, Status.AWAITING_RECHECK})
-_PRELIMINARY_VERDICTS = frozenset({Status.AWAITING_CONSIDERATION, Status.RETURNED})
-_CONSIDERATION_DECISIONS = frozenset({Status.AWAITING_ISSUANCE, Status.NOT_APPROVED})
-_ISSUANCE_RUNS = frozenset({Status.AWAITING_ISSUANCE, Status.AWAITING_SIGNATURE})
+# Tuples, not sets: ``in`` on a tuple compares identity in C, while a set would call the enum's
+# Python-level ``__hash__`` for every one of the hundreds of thousands of moves of a report.
+_CHECK, _CORRECTION, _RECHECK = (
+    Status.AWAITING_CHECK,
+    Status.AWAITING_CORRECTION,
+    Status.AWAITING_RECHECK,
+)
+_CONSIDERATION, _COMPLETED = Status.AWAITING_CONSIDERATION, Status.COMPLETED
+_PRELIMINARY_RUNS = (_CHECK, _RECHECK)
+_PRELIMINARY_VERDICTS = (_CONSIDERATION, Status.RETURNED)
+_CONSIDERATION_DECISIONS = (Status.AWAITING_ISSUANCE, Status.NOT_APPROVED)
+_ISSUANCE_RUNS = (Status.AWAITING_ISSUANCE, Status.AWAITING_SIGNATURE)
+_TERMINAL = tuple(TERMINAL)
 
 
 def targets_from(officer_days: Mapping[Stage, int]) -> dict[Measure, int | None]:
@@ -93,6 +102,8 @@ class Move:
 
     day: dt.date
     to: Status
+    workday: int
+    """``WorkCalendar.ordinal(day)``: working days between two moves are a subtraction."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,22 +126,11 @@ class CaseTimes:
     issuance: Span | None = None
     end_to_end: Span | None = None
 
-    def spans(self, measure: Measure) -> tuple[Span, ...]:
-        if measure is Measure.CORRECTION:
-            return self.corrections
-        one = {
-            Measure.PRELIMINARY: self.preliminary,
-            Measure.CONSIDERATION: self.consideration,
-            Measure.ISSUANCE: self.issuance,
-            Measure.END_TO_END: self.end_to_end,
-        }[measure]
-        return (one,) if one is not None else ()
-
     def correction_days(self) -> int | None:
         return sum(s.days for s in self.corrections) if self.corrections else None
 
 
-def case_times(moves: Sequence[Move], ordinal: Callable[[dt.date], int]) -> CaseTimes:
+def case_times(moves: Sequence[Move]) -> CaseTimes:
     """Walk one case's status changes (oldest first, starting with its submission)."""
     submitted: dt.date | None = None
     closed: dt.date | None = None
@@ -142,29 +142,33 @@ def case_times(moves: Sequence[Move], ordinal: Callable[[dt.date], int]) -> Case
     end_to_end: Span | None = None
     prelim_days = issuance_days = 0
     status: Status | None = None
-    since: dt.date | None = None
+    since = 0
+    first_workday = 0
     for move in moves:
-        if status is not None and since is not None:
-            days = ordinal(move.day) - ordinal(since)
+        to, workday = move.to, move.workday
+        if status is not None:
+            days = workday - since
             if status in _PRELIMINARY_RUNS:
                 prelim_days += days
-                if move.to in _PRELIMINARY_VERDICTS:
+                if to in _PRELIMINARY_VERDICTS:
                     preliminary = Span(prelim_days, move.day)
-            elif status is Status.AWAITING_CORRECTION and move.to is Status.AWAITING_RECHECK:
-                corrections.append(Span(days, move.day))
-            elif status is Status.AWAITING_CONSIDERATION and move.to in _CONSIDERATION_DECISIONS:
-                consideration = Span(days, move.day)
+            elif status is _CORRECTION:
+                if to is _RECHECK:
+                    corrections.append(Span(days, move.day))
+            elif status is _CONSIDERATION:
+                if to in _CONSIDERATION_DECISIONS:
+                    consideration = Span(days, move.day)
             elif status in _ISSUANCE_RUNS:
                 issuance_days += days
-                if move.to is Status.COMPLETED:
+                if to is _COMPLETED:
                     issuance = Span(issuance_days, move.day)
-        if move.to is Status.AWAITING_CHECK and submitted is None:
-            submitted = move.day
-        if move.to in TERMINAL:
-            closed, closed_as = move.day, move.to
-            if move.to is Status.COMPLETED and submitted is not None:
-                end_to_end = Span(ordinal(move.day) - ordinal(submitted), move.day)
-        status, since = move.to, move.day
+        if to is _CHECK and submitted is None:
+            submitted, first_workday = move.day, workday
+        elif to in _TERMINAL:
+            closed, closed_as = move.day, to
+            if to is _COMPLETED and submitted is not None:
+                end_to_end = Span(workday - first_workday, move.day)
+        status, since = to, workday
     return CaseTimes(
         submitted,
         closed,
@@ -217,30 +221,60 @@ class Figures:
     """First of each month in the period: (received, completed) that month."""
 
 
+_M_PRELIMINARY, _M_CORRECTION, _M_CONSIDERATION, _M_ISSUANCE, _M_END_TO_END = Measure
+
+
+def _contribution(
+    times: CaseTimes, period: Period
+) -> tuple[dt.date | None, Count | None, dt.date | None, list[tuple[Measure, int]]]:
+    """What one case adds to the figures of ``period``: the month it was received in, its final
+    count and month, and the stages that ended in the period (measure, working days)."""
+    first, last = period.first, period.last
+    received = closed_month = None
+    closed: Count | None = None
+    if times.submitted is not None and first <= times.submitted <= last:
+        received = times.submitted.replace(day=1)
+    if times.closed is not None and times.closed_as is not None and first <= times.closed <= last:
+        closed, closed_month = CLOSED_COUNT[times.closed_as], times.closed.replace(day=1)
+    spans: list[tuple[Measure, int]] = []
+    if times.preliminary is not None and first <= times.preliminary.ended <= last:
+        spans.append((_M_PRELIMINARY, times.preliminary.days))
+    if times.consideration is not None and first <= times.consideration.ended <= last:
+        spans.append((_M_CONSIDERATION, times.consideration.days))
+    if times.issuance is not None and first <= times.issuance.ended <= last:
+        spans.append((_M_ISSUANCE, times.issuance.days))
+    if times.end_to_end is not None and first <= times.end_to_end.ended <= last:
+        spans.append((_M_END_TO_END, times.end_to_end.days))
+    for span in times.corrections:
+        if first <= span.ended <= last:
+            spans.append((_M_CORRECTION, span.days))
+    return received, closed, closed_month, spans
+
+
 class _Tally:
     """Figures gathered case by case, for one scope (a province or everything)."""
 
     def __init__(self, period: Period) -> None:
-        self.period = period
         self.counts = dict.fromkeys(Count, 0)
         self.days: dict[Measure, list[int]] = {m: [] for m in Measure}
         self.monthly = {m: [0, 0] for m in period.months()}
 
-    def add(self, times: CaseTimes) -> None:
-        period = self.period
-        if times.submitted is not None and period.contains(times.submitted):
+    def add(
+        self,
+        received: dt.date | None,
+        closed: Count | None,
+        closed_month: dt.date | None,
+        spans: list[tuple[Measure, int]],
+    ) -> None:
+        if received is not None:
             self.counts[Count.RECEIVED] += 1
-            self.monthly[times.submitted.replace(day=1)][0] += 1
-        if (
-            times.closed is not None
-            and times.closed_as is not None
-            and period.contains(times.closed)
-        ):
-            self.counts[CLOSED_COUNT[times.closed_as]] += 1
-            if times.closed_as is Status.COMPLETED:
-                self.monthly[times.closed.replace(day=1)][1] += 1
-        for measure, values in self.days.items():
-            values.extend(s.days for s in times.spans(measure) if period.contains(s.ended))
+            self.monthly[received][0] += 1
+        if closed is not None:
+            self.counts[closed] += 1
+            if closed is Count.COMPLETED and closed_month is not None:
+                self.monthly[closed_month][1] += 1
+        for measure, days in spans:
+            self.days[measure].append(days)
 
     def figures(self, targets: Mapping[Measure, int | None]) -> Figures:
         return Figures(
@@ -261,10 +295,11 @@ def compute(
     total = _Tally(period)
     provinces: dict[str, _Tally] = {}
     for province, times in cases:
-        total.add(times)
+        contribution = _contribution(times, period)
+        total.add(*contribution)
         if per_province:
             tally = provinces.get(province)
             if tally is None:
                 tally = provinces[province] = _Tally(period)
-            tally.add(times)
+            tally.add(*contribution)
     return total.figures(targets), {p: t.figures(targets) for p, t in sorted(provinces.items())}

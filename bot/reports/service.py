@@ -4,7 +4,8 @@
     report = await reports.build(user_id, ReportRequest(PeriodKind.LAST_MONTH, per_province=True))
     text = render_summary(report, t)           # bot/reports/summary.py
     png = render_chart(report, t)              # bot/reports/chart.py
-    xlsx = render_workbook(report, t)          # bot/reports/workbook.py
+    cases = await reports.case_list(report)   # only for the spreadsheet
+    xlsx = render_workbook(report, cases, t)   # bot/reports/workbook.py
 
 Officers see their own province; central officers (officers without a province) and admins see
 every province, or one of them, or every province one by one. Passport numbers go into the
@@ -27,6 +28,7 @@ from bot.workflow import Role, Status
 from storage import reports as reports_repo
 from storage import users as users_repo
 from storage.db import Database
+from storage.reports import MOVE_SEPARATOR
 
 
 class ReportRefused(Exception):
@@ -71,7 +73,8 @@ class Report:
     total: Figures
     by_province: dict[str, Figures]
     """Each province's figures when asked for per province (empty otherwise)."""
-    cases: list[ReportCase]
+    times: dict[int, CaseTimes]
+    """Every case open at some moment in the period, by id: what its status changes say."""
     targets: dict[Measure, int | None]
     with_passports: bool
 
@@ -130,63 +133,69 @@ class ReportService:
         per_province: bool = False,
         with_passports: bool = False,
     ) -> Report:
-        """The report for a scope, without the access check (benchmarks, scheduled reports)."""
+        """The figures for a scope, without the access check (benchmarks, scheduled reports).
+
+        Plain reads on the shared connection, as the other services read: a write transaction
+        would hold the write lock from everyone for the report's duration.
+        """
         now = self.clock()
         start, end = period.utc_bounds(self.calendar.tz)
         offset = self.calendar.tz.utcoffset(now) or dt.timedelta()
-        # Plain reads on the shared connection, as the other services read: a write
-        # transaction would hold the write lock from everyone for the report's duration.
         conn = self.db.conn
-        rows = await reports_repo.cases_in_period(conn, province, start, end)
+        cases = await reports_repo.cases_in_period(conn, province, start, end)
         moves = await reports_repo.moves_in_period(
             conn, province, start, end, int(offset.total_seconds() // 60)
         )
         times = self._times(moves)
-        cases = [
+        empty = CaseTimes()
+        total, by_province = compute(
+            ((p, times.get(case_id, empty)) for case_id, p in cases),
+            period,
+            self.targets,
+            per_province=per_province,
+        )
+        return Report(
+            period, province, now, total, by_province, times, dict(self.targets), with_passports
+        )
+
+    async def case_list(self, report: Report) -> list[ReportCase]:
+        """One row per case of the report (for the spreadsheet), in id order; passport numbers
+        only when the report is an admin's."""
+        start, end = report.period.utc_bounds(self.calendar.tz)
+        rows = await reports_repo.case_rows(self.db.conn, report.province, start, end)
+        empty = CaseTimes()
+        return [
             ReportCase(
                 r.tracking_no,
                 r.receipt_no,
                 r.province,
                 {"th": r.foundation_th, "en": r.foundation_en},
                 r.volunteer_name,
-                r.passport_no if with_passports else None,
+                r.passport_no if report.with_passports else None,
                 Status(r.status),
-                times.get(r.id, CaseTimes()),
+                report.times.get(r.id, empty),
             )
             for r in rows
         ]
-        total, by_province = compute(
-            ((c.province, c.times) for c in cases), period, self.targets, per_province=per_province
-        )
-        return Report(
-            period, province, now, total, by_province, cases, dict(self.targets), with_passports
-        )
 
-    def _times(self, moves: list[reports_repo.MoveRow]) -> dict[int, CaseTimes]:
-        # Days repeat a lot (every case moves on the same few hundred days): parse and look up
-        # each day's working-day ordinal once.
-        days: dict[str, dt.date] = {}
+    def _times(self, moves: list[tuple[int, str]]) -> dict[int, CaseTimes]:
+        # The same (day, status) pairs recur across cases (a few hundred days, a dozen
+        # statuses): each is parsed, and its day's working-day ordinal found, once.
+        parsed: dict[str, Move] = {}
         ordinals: dict[dt.date, int] = {}
         statuses = {s.value: s for s in Status}
 
-        def ordinal(day: dt.date) -> int:
-            value = ordinals.get(day)
-            if value is None:
-                value = ordinals[day] = self.calendar.ordinal(day)
-            return value
+        def move_of(text: str) -> Move:
+            day_text, _, status = text.partition(" ")
+            day = dt.date.fromisoformat(day_text)
+            ordinal = ordinals.get(day)
+            if ordinal is None:
+                ordinal = ordinals[day] = self.calendar.ordinal(day)
+            move = parsed[text] = Move(day, statuses[status], ordinal)
+            return move
 
         out: dict[int, CaseTimes] = {}
-        current: int | None = None
-        path: list[Move] = []
-        for case_id, day_text, to_status in moves:
-            if case_id != current:
-                if current is not None:
-                    out[current] = case_times(path, ordinal)
-                current, path = case_id, []
-            day = days.get(day_text)
-            if day is None:
-                day = days[day_text] = dt.date.fromisoformat(day_text)
-            path.append(Move(day, statuses[to_status]))
-        if current is not None:
-            out[current] = case_times(path, ordinal)
+        for case_id, joined in moves:
+            path = [parsed.get(item) or move_of(item) for item in joined.split(MOVE_SEPARATOR)]
+            out[case_id] = case_times(path)
         return out

@@ -28,7 +28,7 @@ from bot import provinces
 from bot.i18n import Translator
 from bot.reports import labels
 from bot.reports.figures import Count, Figures, Measure
-from bot.reports.service import Report
+from bot.reports.service import Report, ReportCase
 from bot.workflow import STATUS_LABEL
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,12 +67,13 @@ def _figure_rows(figures: Figures, t: Translator) -> Iterable[list[object]]:
         ]
 
 
-def render_workbook(report: Report, t: Translator) -> bytes:
+def render_workbook(report: Report, cases: Sequence[ReportCase], t: Translator) -> bytes:
+    """The spreadsheet of ``report`` with its case list (``ReportService.case_list``)."""
     book = Workbook(write_only=True)
     _figures_sheet(book, report, t)
     if report.by_province:
         _provinces_sheet(book, report, t)
-    _cases_sheet(book, report, t)
+    _cases_sheet(book, report, cases, t)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -126,7 +127,9 @@ def _provinces_sheet(book: Workbook, report: Report, t: Translator) -> None:
         sheet.append(line)
 
 
-def _cases_sheet(book: Workbook, report: Report, t: Translator) -> None:
+def _cases_sheet(
+    book: Workbook, report: Report, case_list: Sequence[ReportCase], t: Translator
+) -> None:
     cases = book.create_sheet(_sheet_title(t.t("report.sheet.cases")))
     columns = [
         t.t("report.col.tracking_no"),
@@ -147,7 +150,7 @@ def _cases_sheet(book: Workbook, report: Report, t: Translator) -> None:
     cases.append(_header(cases, columns))
     status_names = {s: t.t(label) for s, label in STATUS_LABEL.items()}
     province_names: dict[str, str] = {}
-    for case in report.cases:
+    for case in case_list:
         province = province_names.get(case.province)
         if province is None:
             province = province_names[case.province] = provinces.name_of(case.province, t.lang)
