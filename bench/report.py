@@ -37,6 +37,7 @@ from bot.reports.periods import Period, PeriodKind, fiscal_year, period_of
 from bot.reports.service import Report, ReportService
 from bot.reports.summary import render_summary
 from bot.reports.workbook import render_workbook
+from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import DEFAULT_TOKEN
 from bot.workdays import BANGKOK, WorkCalendar
 from bot.workflow import Bucket
@@ -47,14 +48,6 @@ TARGET = 2.0
 T = TypeVar("T")
 BANGKOK_CODE = "10"
 PAGE = 8
-
-
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def report_time(as_of: dt.datetime) -> dt.datetime:
@@ -118,9 +111,9 @@ async def main(repeats: int) -> int:
             api_base_url="http://127.0.0.1:9/bot",
             data_dir=data_dir,
         )
-        services = await open_services(settings)
+        clock = ManualClock(report_time(seeded.as_of))
+        services = await open_services(settings, clock)
         try:
-            clock = Clock(report_time(seeded.as_of))
             reports = ReportService(
                 services.db, WorkCalendar(settings.tz), clock, settings.reminders.officer_days
             )

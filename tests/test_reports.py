@@ -35,13 +35,14 @@ from bot.reports.service import Report, ReportRefused, ReportRequest, ReportServ
 from bot.reports.summary import TELEGRAM_LIMIT, render_summary
 from bot.reports.workbook import render_workbook
 from bot.services.cases import CaseService, FileMeta
+from bot.testing.clock import ManualClock
 from bot.workdays import BANGKOK, WorkCalendar
 from bot.workflow import Bucket, Status
 from storage import queue as queue_repo
 from storage.db import Database
 from storage.migrate import MIGRATIONS_DIR, migrate
 from storage.models import Case
-from tests.conftest import FakeClock, World, seed_world
+from tests.conftest import World, seed_world
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -52,18 +53,18 @@ def catalogs() -> Catalogs:
 
 
 @pytest.fixture
-def cases(db: Database, checklist: Checklist, clock: FakeClock) -> CaseService:
+def cases(db: Database, checklist: Checklist, clock: ManualClock) -> CaseService:
     return CaseService(db, checklist, clock, WorkCalendar())
 
 
 @pytest.fixture
-def reports(db: Database, clock: FakeClock) -> ReportService:
+def reports(db: Database, clock: ManualClock) -> ReportService:
     return ReportService(db, WorkCalendar(), clock, ReminderSettings().officer_days)
 
 
-def at(clock: FakeClock, y: int, m: int, d: int, hour: int = 9) -> None:
+def at(clock: ManualClock, y: int, m: int, d: int, hour: int = 9) -> None:
     """Set the clock to a Bangkok wall-clock time."""
-    clock.now = dt.datetime(y, m, d, hour, 0, tzinfo=BANGKOK).astimezone(dt.UTC)
+    clock.set(dt.datetime(y, m, d, hour, 0, tzinfo=BANGKOK))
 
 
 def pdf(name: str) -> FileMeta:
@@ -74,7 +75,7 @@ def pdf(name: str) -> FileMeta:
 class Play:
     """One case moved through the services, each step on the day given (09:00 Bangkok)."""
 
-    def __init__(self, cases: CaseService, clock: FakeClock, world: World, member: int) -> None:
+    def __init__(self, cases: CaseService, clock: ManualClock, world: World, member: int) -> None:
         self.cases, self.clock, self.world, self.member = cases, clock, world, member
         self.officer = world.officer if member != world.other_member else world.officer_elsewhere
         self.case: Case | None = None
@@ -186,7 +187,7 @@ class Play:
         return self
 
 
-async def seed_december(cases: CaseService, clock: FakeClock, world: World) -> dict[str, Case]:
+async def seed_december(cases: CaseService, clock: ManualClock, world: World) -> dict[str, Case]:
     def play(member: int | None = None) -> Play:
         return Play(cases, clock, world, member or world.member)
 
@@ -234,7 +235,7 @@ def stage(figures: Figures, measure: Measure) -> StageFigures:
 
 
 async def test_figures_match_the_hand_worked_answers(
-    db: Database, cases: CaseService, reports: ReportService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reports: ReportService, clock: ManualClock, world: World
 ) -> None:
     seeded = await seed_december(cases, clock, world)
     assert seeded["A"].status is Status.COMPLETED and seeded["G"].status is Status.AWAITING_RECHECK
@@ -276,7 +277,7 @@ async def test_figures_match_the_hand_worked_answers(
 
 
 async def test_every_province_and_per_province_for_central_staff(
-    db: Database, cases: CaseService, reports: ReportService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reports: ReportService, clock: ManualClock, world: World
 ) -> None:
     seeded = await seed_december(cases, clock, world)
     request = ReportRequest(PeriodKind.LAST_MONTH, per_province=True)
@@ -355,7 +356,7 @@ async def test_workbook_opens_with_the_expected_sheets_and_rows(
     db: Database,
     cases: CaseService,
     reports: ReportService,
-    clock: FakeClock,
+    clock: ManualClock,
     world: World,
     catalogs: Catalogs,
     lang: str,
@@ -401,7 +402,7 @@ async def test_chart_is_a_valid_png(
     db: Database,
     cases: CaseService,
     reports: ReportService,
-    clock: FakeClock,
+    clock: ManualClock,
     world: World,
     catalogs: Catalogs,
     lang: str,
@@ -423,7 +424,7 @@ async def test_summary_in_both_languages(
     db: Database,
     cases: CaseService,
     reports: ReportService,
-    clock: FakeClock,
+    clock: ManualClock,
     world: World,
     catalogs: Catalogs,
     lang: str,
@@ -475,7 +476,7 @@ def test_summary_fits_one_telegram_message_with_every_province(
 
 
 async def test_status_counts_are_kept_by_the_database(
-    db: Database, cases: CaseService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, clock: ManualClock, world: World
 ) -> None:
     await seed_december(cases, clock, world)
     for province in (world.province, world.other_province, None):
@@ -538,7 +539,7 @@ async def test_the_counts_migration_counts_the_cases_already_there(tmp_path: Pat
 
 
 async def test_the_completed_list_is_newest_first_and_reads_an_index_backwards(
-    db: Database, cases: CaseService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, clock: ManualClock, world: World
 ) -> None:
     seeded = await seed_december(cases, clock, world)
     for province in (world.province, None):
@@ -565,7 +566,7 @@ async def test_the_completed_list_is_newest_first_and_reads_an_index_backwards(
         assert not any("TEMP B-TREE" in d for d in details), details
 
 
-def test_the_service_picks_the_period_asked_for(reports: ReportService, clock: FakeClock) -> None:
+def test_the_service_picks_the_period_asked_for(reports: ReportService, clock: ManualClock) -> None:
     at(clock, 2027, 1, 5)
     previous = reports.period(ReportRequest(PeriodKind.FISCAL_YEAR, fiscal_year=2026))
     assert (previous.first, previous.last) == (dt.date(2025, 10, 1), dt.date(2026, 9, 30))

@@ -16,10 +16,11 @@ case list only for admins. Nothing here sends anything: the /report command and 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot import provinces
+from bot.clock import Clock
 from bot.reminders import Stage
 from bot.reports.figures import CaseTimes, Figures, Measure, Move, case_times, compute, targets_from
 from bot.reports.periods import Period, PeriodKind, custom, fiscal_year, period_of
@@ -84,7 +85,7 @@ class ReportService:
         self,
         db: Database,
         calendar: WorkCalendar,
-        clock: Callable[[], dt.datetime],
+        clock: Clock,
         officer_days: Mapping[Stage, int],
     ) -> None:
         self.db = db
