@@ -37,7 +37,7 @@ from bot.reports.workbook import render_workbook
 from bot.services.cases import CaseService, FileMeta
 from bot.testing.clock import ManualClock
 from bot.workdays import BANGKOK, WorkCalendar
-from bot.workflow import Bucket, Status
+from bot.workflow import BUCKET_OF, Bucket, Status
 from storage import queue as queue_repo
 from storage.db import Database
 from storage.migrate import MIGRATIONS_DIR, migrate
@@ -487,6 +487,9 @@ async def test_status_counts_are_kept_by_the_database(
         )
         counted = {Status(r["status"]): r["n"] for r in rows if r["status"] != "draft"}
         assert await queue_repo.status_counts(db.conn, province) == counted
+        for bucket in Bucket:
+            expected = sum(r["n"] for r in rows if BUCKET_OF[Status(r["status"])] is bucket)
+            assert await queue_repo.bucket_size(db.conn, province, bucket) == expected
 
 
 async def test_the_counts_migration_counts_the_cases_already_there(tmp_path: Path) -> None:
