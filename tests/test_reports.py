@@ -1,7 +1,7 @@
 """The division's reports (issue 17): figures checked against answers worked out by hand, the
 .xlsx and the chart in both languages, who may see what, and the summary's length.
 
-The cases are played through the real ``CaseService`` on a controllable clock, in December 2026,
+The cases are played through the real ``ActionSet`` on a controllable clock, in December 2026,
 whose working days are (Thai holidays: Sat 5 and its substitute Mon 7, Thu 10 Constitution Day,
 Thu 31 New Year's Eve):
 
@@ -27,6 +27,7 @@ from PIL import Image
 from bot.checklist import Checklist
 from bot.config import REPO_ROOT
 from bot.i18n import Catalogs, load_catalogs
+from bot.kernel.inputs import FileMeta
 from bot.reminders import ReminderSettings
 from bot.reports.chart import render_chart
 from bot.reports.figures import Count, Figures, Measure, StageFigures, nearest_rank
@@ -34,7 +35,7 @@ from bot.reports.periods import PeriodKind, custom, fiscal_year, last_month, thi
 from bot.reports.service import Report, ReportRefused, ReportRequest, ReportService
 from bot.reports.summary import TELEGRAM_LIMIT, render_summary
 from bot.reports.workbook import render_workbook
-from bot.services.cases import CaseService, FileMeta
+from bot.services.reminders import ReminderService
 from bot.testing.clock import ManualClock
 from bot.workdays import BANGKOK, WorkCalendar
 from bot.workflow import BUCKET_OF, Bucket, Status
@@ -42,6 +43,7 @@ from storage import queue as queue_repo
 from storage.db import Database
 from storage.migrate import MIGRATIONS_DIR, migrate
 from storage.models import Case
+from tests.case_actions import ActionSet
 from tests.conftest import World, seed_world
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -53,8 +55,8 @@ def catalogs() -> Catalogs:
 
 
 @pytest.fixture
-def cases(db: Database, checklist: Checklist, clock: ManualClock) -> CaseService:
-    return CaseService(db, checklist, clock, WorkCalendar())
+def cases(db: Database, checklist: Checklist, clock: ManualClock) -> ActionSet:
+    return ActionSet.build(db, checklist, clock, WorkCalendar())
 
 
 @pytest.fixture
@@ -75,7 +77,7 @@ def pdf(name: str) -> FileMeta:
 class Play:
     """One case moved through the services, each step on the day given (09:00 Bangkok)."""
 
-    def __init__(self, cases: CaseService, clock: ManualClock, world: World, member: int) -> None:
+    def __init__(self, cases: ActionSet, clock: ManualClock, world: World, member: int) -> None:
         self.cases, self.clock, self.world, self.member = cases, clock, world, member
         self.officer = world.officer if member != world.other_member else world.officer_elsewhere
         self.case: Case | None = None
@@ -87,28 +89,28 @@ class Play:
 
     async def submit(self, m: int, d: int, y: int = 2026) -> Play:
         at(self.clock, y, m, d)
-        case = await self.cases.create_draft(
+        case = await self.cases.application.create_draft(
             self.member, volunteer_name=f"VOLUNTEER {m}-{d}", passport_no="AB1234567", details={}
         )
-        for item in self.cases.checklist.required:
-            out, _ = await self.cases.upload_attachment(
+        for item in self.cases.kernel.checklist.required:
+            out, _ = await self.cases.application.upload_attachment(
                 self.member, case.id, case.version, item.key, pdf(item.key)
             )
             case = out.case
-        self.case = (await self.cases.submit(self.member, case.id, case.version)).case
+        self.case = (await self.cases.application.submit(self.member, case.id, case.version)).case
         return self
 
     async def correction(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
-        flagged = (await self.cases.current_attachments(self.c.id))[0]
+        flagged = (await self.cases.kernel.current_attachments(self.c.id))[0]
         c = self.c
         c = (
-            await self.cases.mark_attachment(
+            await self.cases.review.mark_attachment(
                 self.officer, c.id, c.version, flagged.id, "needs_correction", "ไม่ชัด"
             )
         ).case
         self.case = (
-            await self.cases.request_correction(
+            await self.cases.review.request_correction(
                 self.officer, c.id, c.version, None, internal_note="SECRET NOTE"
             )
         ).case
@@ -118,76 +120,103 @@ class Play:
         at(self.clock, 2026, m, d)
         flagged = next(
             a
-            for a in await self.cases.current_attachments(self.c.id)
+            for a in await self.cases.kernel.current_attachments(self.c.id)
             if a.verdict == "needs_correction"
         )
-        out, _ = await self.cases.upload_attachment(
+        out, _ = await self.cases.application.upload_attachment(
             self.member, self.c.id, self.c.version, flagged.item, pdf("fixed")
         )
-        self.case = (await self.cases.resubmit(self.member, self.c.id, out.case.version)).case
+        self.case = (
+            await self.cases.correction.resubmit(self.member, self.c.id, out.case.version)
+        ).case
         return self
 
     async def documents_complete(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
         c = (
-            await self.cases.mark_remaining(self.officer, self.c.id, self.c.version, "complete")
+            await self.cases.review.mark_remaining(
+                self.officer, self.c.id, self.c.version, "complete"
+            )
         ).case
         self.case = (
-            await self.cases.documents_complete(self.officer, c.id, c.version, f"R{c.id}/2569")
+            await self.cases.review.documents_complete(
+                self.officer, c.id, c.version, f"R{c.id}/2569"
+            )
         ).case
         return self
 
     async def approve(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
         c = (
-            await self.cases.mark_remaining(self.officer, self.c.id, self.c.version, "correct")
+            await self.cases.review.mark_remaining(
+                self.officer, self.c.id, self.c.version, "correct"
+            )
         ).case
-        self.case = (await self.cases.approve(self.officer, c.id, c.version)).case
+        self.case = (await self.cases.consideration.approve(self.officer, c.id, c.version)).case
         return self
 
     async def not_approve(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
         c = (
-            await self.cases.mark_remaining(self.officer, self.c.id, self.c.version, "correct")
+            await self.cases.review.mark_remaining(
+                self.officer, self.c.id, self.c.version, "correct"
+            )
         ).case
-        self.case = (await self.cases.not_approve(self.officer, c.id, c.version, "ไม่ผ่าน")).case
+        self.case = (
+            await self.cases.consideration.not_approve(self.officer, c.id, c.version, "ไม่ผ่าน")
+        ).case
         return self
 
     async def issue(self, signing: tuple[int, int], done: tuple[int, int]) -> Play:
         at(self.clock, 2026, *signing)
-        c = (await self.cases.send_for_signing(self.officer, self.c.id, self.c.version)).case
+        c = (
+            await self.cases.issuing.send_for_signing(self.officer, self.c.id, self.c.version)
+        ).case
         pickup = dt.datetime(2026, done[0], done[1], 10, 0, tzinfo=BANGKOK)
         c = (
-            await self.cases.schedule_pickup(self.officer, c.id, c.version, pickup, "สำนักงาน")
+            await self.cases.issuing.schedule_pickup(
+                self.officer, c.id, c.version, pickup, "สำนักงาน"
+            )
         ).case
-        c = (await self.cases.upload_certificate(self.officer, c.id, c.version, pdf("cert")))[
-            0
-        ].case
+        c = (
+            await self.cases.issuing.upload_certificate(self.officer, c.id, c.version, pdf("cert"))
+        )[0].case
         at(self.clock, 2026, *done)
-        self.case = (await self.cases.complete(self.officer, c.id, c.version)).case
+        self.case = (await self.cases.issuing.complete(self.officer, c.id, c.version)).case
         return self
 
     async def return_case(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
         self.case = (
-            await self.cases.return_not_eligible(self.officer, self.c.id, self.c.version, "x")
+            await self.cases.review.return_not_eligible(
+                self.officer, self.c.id, self.c.version, "x"
+            )
         ).case
         return self
 
     async def withdraw(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
         self.case = (
-            await self.cases.withdraw(self.member, self.c.id, self.c.version, "เปลี่ยนใจ")
+            await self.cases.application.withdraw(self.member, self.c.id, self.c.version, "เปลี่ยนใจ")
         ).case
         return self
 
     async def abandon(self, m: int, d: int) -> Play:
         at(self.clock, 2026, m, d)
-        self.case = (await self.cases.close_abandoned(self.c.id, self.c.version, 30)).case
+        # As the reminder scan closes a correction that never came (after 30 days).
+        reminders = ReminderService(
+            self.cases.kernel.db,
+            self.cases.kernel,
+            load_catalogs(REPO_ROOT / "locales"),
+            ReminderSettings(),
+            WorkCalendar(),
+            self.clock,
+        )
+        self.case = (await reminders.close_abandoned(self.c.id, self.c.version, 30)).case
         return self
 
 
-async def seed_december(cases: CaseService, clock: ManualClock, world: World) -> dict[str, Case]:
+async def seed_december(cases: ActionSet, clock: ManualClock, world: World) -> dict[str, Case]:
     def play(member: int | None = None) -> Play:
         return Play(cases, clock, world, member or world.member)
 
@@ -235,7 +264,7 @@ def stage(figures: Figures, measure: Measure) -> StageFigures:
 
 
 async def test_figures_match_the_hand_worked_answers(
-    db: Database, cases: CaseService, reports: ReportService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reports: ReportService, clock: ManualClock, world: World
 ) -> None:
     seeded = await seed_december(cases, clock, world)
     assert seeded["A"].status is Status.COMPLETED and seeded["G"].status is Status.AWAITING_RECHECK
@@ -277,7 +306,7 @@ async def test_figures_match_the_hand_worked_answers(
 
 
 async def test_every_province_and_per_province_for_central_staff(
-    db: Database, cases: CaseService, reports: ReportService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reports: ReportService, clock: ManualClock, world: World
 ) -> None:
     seeded = await seed_december(cases, clock, world)
     request = ReportRequest(PeriodKind.LAST_MONTH, per_province=True)
@@ -354,7 +383,7 @@ def test_nearest_rank_percentile() -> None:
 @pytest.mark.parametrize("lang", ["th", "en"])
 async def test_workbook_opens_with_the_expected_sheets_and_rows(
     db: Database,
-    cases: CaseService,
+    cases: ActionSet,
     reports: ReportService,
     clock: ManualClock,
     world: World,
@@ -400,7 +429,7 @@ async def test_workbook_opens_with_the_expected_sheets_and_rows(
 @pytest.mark.parametrize("lang", ["th", "en"])
 async def test_chart_is_a_valid_png(
     db: Database,
-    cases: CaseService,
+    cases: ActionSet,
     reports: ReportService,
     clock: ManualClock,
     world: World,
@@ -422,7 +451,7 @@ async def test_chart_is_a_valid_png(
 @pytest.mark.parametrize("lang", ["th", "en"])
 async def test_summary_in_both_languages(
     db: Database,
-    cases: CaseService,
+    cases: ActionSet,
     reports: ReportService,
     clock: ManualClock,
     world: World,
@@ -476,7 +505,7 @@ def test_summary_fits_one_telegram_message_with_every_province(
 
 
 async def test_status_counts_are_kept_by_the_database(
-    db: Database, cases: CaseService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, clock: ManualClock, world: World
 ) -> None:
     await seed_december(cases, clock, world)
     for province in (world.province, world.other_province, None):
@@ -542,7 +571,7 @@ async def test_the_counts_migration_counts_the_cases_already_there(tmp_path: Pat
 
 
 async def test_the_completed_list_is_newest_first_and_reads_an_index_backwards(
-    db: Database, cases: CaseService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, clock: ManualClock, world: World
 ) -> None:
     seeded = await seed_december(cases, clock, world)
     for province in (world.province, None):
