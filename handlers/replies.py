@@ -5,6 +5,8 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
+MAX_MESSAGE = 4096
+
 # What Telegram says when the pressed message cannot be edited any more (the person deleted
 # it, or it is gone for another reason): the new screen is sent as a message instead.
 _GONE = ("message to edit not found", "message can't be edited")
@@ -34,3 +36,11 @@ async def edit_query_message(
             await query.get_bot().send_message(message.chat.id, text, reply_markup=markup)
             return
         raise
+
+
+def fit(text: str) -> str:
+    """Within Telegram's limit: long free text is cut at a line end rather than refused."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    cut = text.rfind("\n", 0, MAX_MESSAGE - 2)
+    return text[: cut if cut > 0 else MAX_MESSAGE - 2] + "\n…"

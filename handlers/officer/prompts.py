@@ -18,7 +18,7 @@ from bot.runtime import BotContext
 from bot.services.errors import InvalidInput
 from bot.services.officers import CaseView
 from bot.workflow import Action
-from handlers.officer import codes
+from handlers.officer.buttons import CancelAct, ConfirmText, SkipText
 from handlers.officer.render import button, item_name
 
 PENDING = "officer_pending"
@@ -124,8 +124,9 @@ def prompt_screen(
     )
     rows: list[list[InlineKeyboardButton]] = []
     if optional(pending, view):
-        rows.append([button(t.t("officer.button.skip"), codes.SKIP, case.id, case.version)])
-    rows.append([button(t.t("officer.button.cancel"), codes.CANCEL, case.id)])
+        skip = SkipText(case=case.id, version=case.version)
+        rows.append([button(t.t("officer.button.skip"), skip)])
+    rows.append([button(t.t("officer.button.cancel"), CancelAct(case=case.id))])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -141,11 +142,11 @@ def summary_screen(
         text=pending.text or "-",
         receipt_no=pending.receipt or "",
     )
-    step = pending.confirmations + 1
+    confirm = ConfirmText(case=case.id, version=pending.version, step=pending.confirmations + 1)
     markup = InlineKeyboardMarkup(
         [
-            [button(t.t("officer.button.confirm"), codes.CONFIRM, case.id, pending.version, step)],
-            [button(t.t("officer.button.cancel"), codes.CANCEL, case.id)],
+            [button(t.t("officer.button.confirm"), confirm)],
+            [button(t.t("officer.button.cancel"), CancelAct(case=case.id))],
         ]
     )
     return text, markup
