@@ -394,6 +394,11 @@ class Translator:
     def has(self, msg_id: str) -> bool:
         return msg_id in self.ids
 
+    def pick(self, *, th: str | None, en: str | None) -> str:
+        """Data kept in both languages (a foundation's or office's name, a place, a checklist
+        item): the reader's, or the other one when that is empty."""
+        return _pick_language({"th": th or "", "en": en or ""}, self.lang)
+
     def t(self, msg_id: str, /, **params: object) -> str:
         """The message in this language, its ``{placeholders}`` filled from ``params``.
 

@@ -10,7 +10,8 @@ from bot.runtime import BotContext
 from bot.workflow import Role
 from handlers import common
 from handlers.feature import Feature
-from handlers.respond import Press, on_press
+from handlers.respond import Press, on_message, on_press
+from storage.models import User
 
 
 class Digest(Button, prefix="rd"):
@@ -37,13 +38,13 @@ async def _status(context: BotContext, user_id: int) -> tuple[str, InlineKeyboar
     return text, InlineKeyboardMarkup([[button]])
 
 
-async def digest_command(update: Update, context: BotContext) -> None:
+async def digest_command(update: Update, context: BotContext, user: User) -> None:
     message = update.effective_message
     assert message is not None
-    if not _officer(context) or context.user is None:
+    if not _officer(context):
         await message.reply_text(context.t.t("digest.officers_only"))
         return
-    text, markup = await _status(context, context.user.id)
+    text, markup = await _status(context, user.id)
     await message.reply_text(text, reply_markup=markup)
 
 
@@ -64,7 +65,7 @@ def feature() -> Feature:
         name="digest",
         buttons=(Digest,),
         handlers=[
-            CommandHandler("digest", digest_command, filters=common.PRIVATE),
+            CommandHandler("digest", on_message(digest_command), filters=common.PRIVATE),
             on_press(Digest, digest_pressed),
         ],
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
+from bot import provinces
+from bot.i18n import Translator
+
 MAX_MESSAGE = 4096
 
 # What Telegram says when the pressed message cannot be edited any more (the person deleted
@@ -44,3 +47,9 @@ def fit(text: str) -> str:
         return text
     cut = text.rfind("\n", 0, MAX_MESSAGE - 2)
     return text[: cut if cut > 0 else MAX_MESSAGE - 2] + "\n…"
+
+
+def province_name(code: str | None, t: Translator) -> str:
+    """A province by its code, in the reader's language (the code itself if unknown)."""
+    province = provinces.get(code)
+    return t.pick(th=province.name_th, en=province.name_en) if province else (code or "")

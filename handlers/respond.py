@@ -208,15 +208,17 @@ async def refuse(update: Update, context: BotContext, error: FieldError | Workfl
         await say(update, text)
 
 
-async def stale(update: Update, context: BotContext) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer(context.t.t("common.stale_button"), show_alert=True)
-
-
 async def done_with(query: CallbackQuery) -> None:
     """Take the buttons off a message once one was used, so it cannot be pressed again."""
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(None)
+
+
+async def buttons_used(update: Update) -> None:
+    """For a step reached by a command or a button: the button's message loses its buttons
+    (``on_press`` still answers the press)."""
+    if update.callback_query is not None:
+        await done_with(update.callback_query)
 
 
 def user_id(update: Update) -> int:

@@ -38,8 +38,8 @@ from handlers.foundation import buttons as fb
 from handlers.foundation import buttons as pb
 from handlers.officer import buttons as ic
 from handlers.officer import buttons as oc
-from handlers.officer.issuance_draft import DRAFT, IssuanceDraft, ScanFile
-from handlers.officer.prompts import PENDING, Pending
+from handlers.officer.issuance_draft import IssuanceDraft, ScanFile
+from handlers.officer.prompts import Pending
 from storage import cases as cases_repo
 from storage import users as users_repo
 from tests.button_data import encode
@@ -188,7 +188,7 @@ async def skip_text(c: Check) -> str:
     case = await c.stages.all_correct()
     await c.press(encode(oc.PromptAct, "appr", case.id, case.version, 0))
     pending = Pending(act="appr", case_id=case.id, version=case.version)
-    c.forge(PENDING, pending.model_dump(mode="json"))
+    c.forge(Pending.key, pending.model_dump(mode="json"))
     return encode(oc.SkipText, case.id, case.version)
 
 
@@ -199,7 +199,7 @@ async def confirm_note(c: Check) -> str:
     pending = Pending(
         act="note", case_id=case.id, version=case.version, expects="confirm", text="x"
     )
-    c.forge(PENDING, pending.model_dump(mode="json"))
+    c.forge(Pending.key, pending.model_dump(mode="json"))
     return encode(oc.ConfirmText, case.id, case.version, 1)
 
 
@@ -248,7 +248,7 @@ def pickup_step(expects: str, *presses: type[Button], then: type[Button]) -> Pre
             expects=expects,  # type: ignore[arg-type]
             starts_at=bookable(c.bot),
         )
-        c.forge(DRAFT, draft.model_dump(mode="json"))
+        c.forge(IssuanceDraft.key, draft.model_dump(mode="json"))
         return encode(then, case.id, case.version)
 
     return prepare
@@ -273,7 +273,7 @@ async def attach_scan(c: Check) -> str:
             file_name=meta.file_name, mime_type=meta.mime_type, size=meta.size, sha256=meta.sha256
         ),
     )
-    c.forge(DRAFT, draft.model_dump(mode="json"))
+    c.forge(IssuanceDraft.key, draft.model_dump(mode="json"))
     return encode(ic.AttachScan, case.id, case.version, 0)
 
 

@@ -11,7 +11,6 @@ from bot.services.applications import ApplicationDraft, DraftExists, NoDraft
 from bot.services.errors import VersionConflict
 from bot.services.foundations import PrivacyRequired
 from bot.services.volunteer_form import VOLUNTEER_FIELDS
-from bot.workflow import WorkflowError
 from handlers import common
 from handlers.feature import Feature
 from handlers.foundation import documents, render, states
@@ -29,66 +28,58 @@ from handlers.foundation.privacy import THEN_APPLY, show_notice
 from handlers.foundation.wizard_ui import WIZARD_BUTTONS, WizardUI, field_handlers
 from handlers.respond import (
     Press,
-    done_with,
+    buttons_used,
     message_of,
+    on_message,
     on_press,
-    refuse,
     say,
     user_id,
 )
+from storage.models import User
 
 Handler = BaseHandler[Update, BotContext, object]
 
 
-async def _answer(update: Update) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await done_with(update.callback_query)
-
-
 async def begin_new(update: Update, context: BotContext, *, discard: bool = False) -> object:
-    """/new or the menu's button: a fresh application (the privacy notice first if needed)."""
+    """/new or the menu's button: a fresh application (the privacy notice first if needed).
+    A refusal (not a member) is raised, for ``on_press`` / ``on_message`` to tell."""
     t = context.t
     try:
         draft = await context.services.applications.start(user_id(update), discard=discard)
     except PrivacyRequired:
-        await _answer(update)
+        await buttons_used(update)
         await show_notice(update, context, THEN_APPLY)
         return ConversationHandler.END
     except DraftExists as error:
-        await _answer(update)
+        await buttons_used(update)
         rows = [
             [render.button(t.t("foundation.button.continue_application"), ContinueApplication())],
             [render.button(t.t("foundation.button.discard_and_new"), DiscardAndNew())],
         ]
         await say(update, message_of(error, t), render.keyboard(rows))
         return ConversationHandler.END
-    except WorkflowError as error:
-        await refuse(update, context, error)  # answers the press with the reason
-        return ConversationHandler.END
-    await _answer(update)
+    await buttons_used(update)
     await say(update, t.t("foundation.apply.intro"))
     await show(update, context, draft, None)
     return states.APPLYING
 
 
+async def new_command(update: Update, context: BotContext, user: User) -> object:
+    return await begin_new(update, context)
+
+
 async def new_pressed(press: Press[NewApplication]) -> object:
-    press.answered = True  # begin_new answers, with the reason if refused
     return await begin_new(press.update, press.context)
 
 
 async def discard_and_new(press: Press[DiscardAndNew]) -> object:
-    press.answered = True
     return await begin_new(press.update, press.context, discard=True)
 
 
 async def resume(update: Update, context: BotContext) -> object | None:
-    """Show the unfinished application where it was left; None when there is none.
-
-    A refusal (not a member) is raised before the press is answered: the caller answers it
-    with the reason, and a press is answered once."""
+    """/continue: the unfinished application where it was left; None when there is none.
+    A refusal (not a member) is raised."""
     draft = await context.services.applications.current(user_id(update))
-    await _answer(update)
     if draft is None:
         return None
     await show(update, context, draft, context.t.t("foundation.apply.resumed"))
@@ -181,7 +172,7 @@ def feature() -> Feature:
         ),
         conversation=states.FOUNDATION,
         entry_points=[
-            CommandHandler("new", begin_new, filters=common.PRIVATE),
+            CommandHandler("new", on_message(new_command), filters=common.PRIVATE),
             on_press(NewApplication, new_pressed),
             on_press(DiscardAndNew, discard_and_new),
             on_press(ContinueApplication, resume_pressed),

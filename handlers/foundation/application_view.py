@@ -61,7 +61,7 @@ async def _document_step(context: BotContext, draft: ApplicationDraft) -> tuple[
         "foundation.apply.document",
         number=items.index(item) + 1,
         total=len(items),
-        name=item.name(t.lang),
+        name=t.pick(th=item.name_th, en=item.name_en),
         need=t.t(
             N_("foundation.document.required")
             if item.required

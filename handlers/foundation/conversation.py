@@ -11,10 +11,11 @@ from handlers import common
 from handlers.feature import Feature
 from handlers.foundation import application, correction, registration
 from handlers.foundation.states import FOUNDATION
-from handlers.respond import say, user_id
+from handlers.respond import on_message, say
+from storage.models import User
 
 
-async def resume(update: Update, context: BotContext) -> object:
+async def resume(update: Update, context: BotContext, user: User) -> object:
     """/continue: the unfinished application, else the correction, else the registration."""
     try:
         state = await application.resume(update, context)
@@ -22,7 +23,7 @@ async def resume(update: Update, context: BotContext) -> object:
         state = None  # not a member: perhaps registering
     if state is None:
         state = await correction.resume(update, context)
-    if state is None and await context.services.foundations.registration_started(user_id(update)):
+    if state is None and await context.services.foundations.registration_started(user.id):
         return await registration.begin(update, context)
     if state is None:
         await say(update, context.t.t("foundation.continue.nothing"))
@@ -34,5 +35,5 @@ def feature() -> Feature:
     return Feature(
         name="foundation_continue",
         conversation=FOUNDATION,
-        entry_points=[CommandHandler("continue", resume, filters=common.PRIVATE)],
+        entry_points=[CommandHandler("continue", on_message(resume), filters=common.PRIVATE)],
     )

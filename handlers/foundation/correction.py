@@ -27,7 +27,8 @@ from handlers.foundation.wizard_ui import (
     WizardUI,
     field_handlers,
 )
-from handlers.respond import Press, message_of, on_press, refuse, say, user_id
+from handlers.respond import Press, message_of, on_message, on_press, say, user_id
+from storage.models import User
 
 Handler = BaseHandler[Update, BotContext, object]
 
@@ -125,14 +126,10 @@ async def show(update: Update, context: BotContext, view: CorrectionView, note: 
     await say(update, text, render.keyboard(rows))
 
 
-async def file_sent(update: Update, context: BotContext) -> object:
-    uid = user_id(update)
+async def file_sent(update: Update, context: BotContext, user: User) -> object:
+    uid = user.id
     corrections = context.services.corrections
-    try:
-        view = await corrections.view(uid)
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
+    view = await corrections.view(uid)
     if view.draft.step != DOCUMENTS or not view.flagged:
         await show(update, context, view, context.t.t("foundation.error.file_not_now"))
         return None
@@ -142,9 +139,6 @@ async def file_sent(update: Update, context: BotContext) -> object:
     except FieldError as error:
         await show(update, context, view, message_of(error, context.t))
         return None
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
     note = context.t.t(
         "foundation.apply.file_received", name=meta.file_name, size=human_size(meta.size)
     )
@@ -152,12 +146,8 @@ async def file_sent(update: Update, context: BotContext) -> object:
     return None
 
 
-async def other_sent(update: Update, context: BotContext) -> object:
-    try:
-        view = await context.services.corrections.view(user_id(update))
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
+async def other_sent(update: Update, context: BotContext, user: User) -> object:
+    view = await context.services.corrections.view(user.id)
     expected = (
         N_("foundation.error.file_type")
         if view.draft.step == DOCUMENTS
@@ -218,8 +208,8 @@ def feature() -> Feature:
                 *field_handlers(_ui()),
                 # Refused (stale, or no longer a member): the person stays where they were.
                 on_press(Resubmit, resubmit, refused=None),
-                MessageHandler(FILE, file_sent),
-                MessageHandler(ANYTHING_ELSE, other_sent),
+                MessageHandler(FILE, on_message(file_sent)),
+                MessageHandler(ANYTHING_ELSE, on_message(other_sent)),
             ]
         },
     )

@@ -15,13 +15,13 @@ from bot.runtime import BotContext
 from bot.services import wizard
 from bot.services.applications import DOCUMENTS
 from bot.uploads import MAX_MEGABYTES, human_size
-from bot.workflow import WorkflowError
 from handlers.foundation import render
 from handlers.foundation.application_view import after_button, show
 from handlers.foundation.buttons import APP, BackToSummary, DocumentsMenu, NextItem, ReplaceFile
 from handlers.foundation.files import receive
 from handlers.foundation.wizard_ui import ANYTHING_ELSE, FILE
-from handlers.respond import Press, message_of, on_press, refuse, say, user_id
+from handlers.respond import Press, message_of, on_message, on_press, say
+from storage.models import User
 
 Handler = BaseHandler[Update, BotContext, object]
 _BUTTON_TEXT = 60
@@ -41,7 +41,7 @@ async def documents_menu(press: Press[DocumentsMenu]) -> object:
         return None
     rows: render.Rows = []
     for item in applications.checklist.items:
-        name = item.name(t.lang)
+        name = t.pick(th=item.name_th, en=item.name_en)
         files = sorted((a for a in summary.documents if a.item == item.key), key=lambda a: a.slot)
         for a in files:
             label = t.t("foundation.button.replace_file", name=name, file=a.file_name)
@@ -66,15 +66,11 @@ async def replace(press: Press[ReplaceFile]) -> object:
     return await after_button(press, draft)
 
 
-async def file_sent(update: Update, context: BotContext) -> object:
+async def file_sent(update: Update, context: BotContext, user: User) -> object:
     """A document or photo: only taken while the checklist is being filled."""
-    uid = user_id(update)
+    uid = user.id
     applications = context.services.applications
-    try:
-        draft = await applications.current(uid)
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
+    draft = await applications.current(uid)
     if draft is None:
         await say(update, context.t.t("foundation.apply.no_draft"))
         return ConversationHandler.END
@@ -100,14 +96,9 @@ async def file_sent(update: Update, context: BotContext) -> object:
     return None
 
 
-async def other_sent(update: Update, context: BotContext) -> object:
+async def other_sent(update: Update, context: BotContext, user: User) -> object:
     """A sticker, voice note, video...: not an answer to anything the wizard asks."""
-    uid = user_id(update)
-    try:
-        draft = await context.services.applications.current(uid)
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
+    draft = await context.services.applications.current(user.id)
     if draft is None:
         return ConversationHandler.END
     expected = (
@@ -129,6 +120,6 @@ def handlers() -> list[Handler]:
         on_press(NextItem, next_item, refused=None),
         on_press(DocumentsMenu, documents_menu, refused=None),
         on_press(ReplaceFile, replace, refused=None),
-        MessageHandler(FILE, file_sent),
-        MessageHandler(ANYTHING_ELSE, other_sent),
+        MessageHandler(FILE, on_message(file_sent)),
+        MessageHandler(ANYTHING_ELSE, on_message(other_sent)),
     ]

@@ -20,7 +20,8 @@ from handlers.foundation.privacy import THEN_APPLY, THEN_JOIN, THEN_REGISTER, sh
 from handlers.foundation.states import FOUNDATION
 from handlers.inflight import Step, drop, pop, save
 from handlers.menus import set_menu_for
-from handlers.respond import Press, message_of, on_press, refuse, say, user_id
+from handlers.respond import Press, message_of, on_message, on_press, say, user_id
+from storage.models import User
 
 Handler = BaseHandler[Update, BotContext, object]
 
@@ -35,7 +36,7 @@ class PendingInvite(Step):
     code: str
 
 
-async def invited(update: Update, context: BotContext) -> None:
+async def invited(update: Update, context: BotContext, user: User) -> None:
     """``/start m_<code>``: join the colleague's foundation, after the privacy notice."""
     code = context.args[0] if context.args else ""
     if not await context.services.foundations.has_accepted_privacy(user_id(update)):
@@ -50,13 +51,13 @@ async def _join(update: Update, context: BotContext, code: str) -> None:
     try:
         foundation = await context.services.foundations.join(uid, code)
     except WorkflowError as error:
-        # Said, not answered on a button: after the notice the press is answered already.
+        # Said as a message: after the notice, the refusal is about the link, not the button.
         await say(update, message_of(error, context.t))
         return
     t = context.t
     await set_menu_for(context.bot, uid, Role.MEMBER, t)
-    names = {"th": foundation.name_th, "en": foundation.name_en}
-    await say(update, t.t("foundation.join.done", foundation=names))
+    name = t.pick(th=foundation.name_th, en=foundation.name_en)
+    await say(update, t.t("foundation.join.done", foundation=name))
     await member_home(update, context)
 
 
@@ -68,10 +69,9 @@ async def accepted(press: Press[AcceptPrivacy]) -> object:
         return ConversationHandler.END
     update, context = press.update, press.context
     await context.services.foundations.accept_privacy(press.user.id)
-    if then in (THEN_REGISTER, THEN_APPLY):
-        press.answered = True  # the wizard answers, with the reason if refused
-        if then == THEN_REGISTER:
-            return await registration.begin(update, context)
+    if then == THEN_REGISTER:
+        return await registration.begin(update, context)
+    if then == THEN_APPLY:
         return await application.begin_new(update, context)
     await press.done()
     pending = pop(context, PendingInvite)
@@ -90,13 +90,9 @@ async def declined(press: Press[DeclinePrivacy]) -> object:
     return ConversationHandler.END
 
 
-async def invite(update: Update, context: BotContext) -> None:
+async def invite(update: Update, context: BotContext, user: User) -> None:
     """/invite: a one-time link for a colleague of the same foundation."""
-    try:
-        code = await context.services.foundations.invite_link_code(user_id(update))
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return
+    code = await context.services.foundations.invite_link_code(user.id)
     link = f"https://t.me/{context.bot.username}?start={code}"
     await say(update, context.t.t("foundation.invite.link", link=link))
 
@@ -112,8 +108,8 @@ def feature() -> Feature:
         name="foundation_joining",
         buttons=(AcceptPrivacy, DeclinePrivacy, Invite),
         handlers=[
-            CommandHandler("start", invited, filters=common.PRIVATE & MEMBER_INVITE),
-            CommandHandler("invite", invite, filters=common.PRIVATE),
+            CommandHandler("start", on_message(invited), filters=common.PRIVATE & MEMBER_INVITE),
+            CommandHandler("invite", on_message(invite), filters=common.PRIVATE),
             on_press(Invite, invite_pressed),
         ],
         # Accepting starts a wizard, so these belong to the foundation conversation.

@@ -29,9 +29,9 @@ from handlers.foundation.states import FOUNDATION
 from handlers.foundation.tracking import show_case
 from handlers.foundation.wizard_ui import ANYTHING_ELSE, FILE, TYPED
 from handlers.inflight import Step, drop, load, save
-from handlers.respond import Press, message_of, on_press, say
+from handlers.respond import Press, message_of, on_message, on_press, say
 from storage.appointments import Appointment
-from storage.models import Case, OutboxMessage
+from storage.models import Case, OutboxMessage, User
 
 Handler = BaseHandler[Update, BotContext, object]
 
@@ -87,7 +87,7 @@ async def confirm_pressed(press: Press[PickupSummary]) -> None:
         "issuance.member.confirm",
         tracking_no=case.tracking_no,
         when=appointment.starts_at,
-        place=appointment.place_in(t.lang),
+        place=t.pick(th=appointment.place, en=appointment.place_en),
     )
     await press.send(text, render.keyboard(rows))
 
@@ -121,7 +121,7 @@ async def reschedule_pressed(press: Press[AskReschedule]) -> object:
     return PICKUP_REASON
 
 
-async def reason_typed(update: Update, context: BotContext) -> object:
+async def reason_typed(update: Update, context: BotContext, user: User) -> object:
     assert update.effective_message is not None
     t = context.t
     pending = load(context, RescheduleRequest)
@@ -143,7 +143,7 @@ async def reason_typed(update: Update, context: BotContext) -> object:
     return None
 
 
-async def reason_expected(update: Update, context: BotContext) -> object:
+async def reason_expected(update: Update, context: BotContext, user: User) -> object:
     t = context.t
     await say(update, t.t("issuance.member.type_reason"), render.keyboard(_keep_rows(t)))
     return None
@@ -214,8 +214,8 @@ def feature() -> Feature:
         entry_points=[on_press(AskReschedule, reschedule_pressed)],
         states={
             PICKUP_REASON: [
-                MessageHandler(TYPED, reason_typed),
-                MessageHandler(FILE | ANYTHING_ELSE, reason_expected),
+                MessageHandler(TYPED, on_message(reason_typed)),
+                MessageHandler(FILE | ANYTHING_ELSE, on_message(reason_expected)),
                 on_press(SendReschedule, request_sent),
                 on_press(KeepAppointment, keep_pressed),
             ]

@@ -16,7 +16,11 @@ THEN_REGISTER, THEN_APPLY, THEN_JOIN = "reg", "app", "join"
 async def show_notice(update: Update, context: BotContext, then: str) -> None:
     t = context.t
     notice = context.services.foundations.notice
-    text = notice.text(t.lang) + "\n\n" + t.t("foundation.privacy.ask")
+    text = (
+        t.pick(th=notice.text_th, en=notice.text_en).strip()
+        + "\n\n"
+        + t.t("foundation.privacy.ask")
+    )
     await say(
         update,
         text,

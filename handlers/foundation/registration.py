@@ -11,7 +11,7 @@ from bot.runtime import BotContext
 from bot.services import wizard
 from bot.services.foundation_form import FOUNDATION_FIELDS
 from bot.services.foundations import PrivacyRequired, RegistrationDraft
-from bot.workflow import Role, WorkflowError
+from bot.workflow import Role
 from handlers.feature import Feature
 from handlers.foundation import render, states
 from handlers.foundation.buttons import REG, ConfirmRegistration, Fields, Register
@@ -25,24 +25,20 @@ from handlers.foundation.wizard_ui import (
     field_handlers,
 )
 from handlers.menus import set_menu_for
-from handlers.respond import Press, done_with, on_press, refuse, say, user_id
+from handlers.respond import Press, buttons_used, on_message, on_press, say, user_id
+from storage.models import User
 
 Handler = BaseHandler[Update, BotContext, object]
 
 
 async def begin(update: Update, context: BotContext) -> object:
-    """Start registering, or carry on where the person left off."""
-    query = update.callback_query
+    """Start registering, or carry on where the person left off. A refusal (say, a member
+    of a foundation already) is raised, for ``on_press`` / ``on_message`` to tell."""
     try:
         draft = await context.services.foundations.registration(user_id(update))
     except PrivacyRequired:
         draft = None
-    except WorkflowError as error:
-        await refuse(update, context, error)  # answers the press with the reason
-        return ConversationHandler.END
-    if query is not None:
-        await query.answer()
-        await done_with(query)
+    await buttons_used(update)
     if draft is None:
         await show_notice(update, context, THEN_REGISTER)
         return ConversationHandler.END
@@ -51,7 +47,6 @@ async def begin(update: Update, context: BotContext) -> object:
 
 
 async def register_pressed(press: Press[Register]) -> object:
-    press.answered = True  # begin answers, with the reason if refused
     return await begin(press.update, press.context)
 
 
@@ -85,20 +80,15 @@ async def confirm(press: Press[ConfirmRegistration]) -> object:
     await press.done()
     t = press.t
     await set_menu_for(press.context.bot, uid, Role.MEMBER, t)
-    names = {"th": foundation.name_th, "en": foundation.name_en}
-    await press.send(t.t("foundation.register.done", foundation=names))
+    name = t.pick(th=foundation.name_th, en=foundation.name_en)
+    await press.send(t.t("foundation.register.done", foundation=name))
     await member_home(press.update, press.context)
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: BotContext) -> object:
+async def not_text(update: Update, context: BotContext, user: User) -> object:
     """A file, sticker or the like where a typed answer or a button is expected."""
-    foundations = context.services.foundations
-    try:
-        draft = await foundations.registration(user_id(update))
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
+    draft = await context.services.foundations.registration(user.id)
     await show(update, context, draft, context.t.t("foundation.error.text_expected"))
     return None
 
@@ -136,7 +126,7 @@ def feature() -> Feature:
             states.REGISTERING: [
                 *field_handlers(_ui()),
                 on_press(ConfirmRegistration, confirm),
-                MessageHandler(FILE | ANYTHING_ELSE, not_text),
+                MessageHandler(FILE | ANYTHING_ELSE, on_message(not_text)),
             ]
         },
     )

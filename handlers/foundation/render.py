@@ -20,6 +20,7 @@ from bot.services.wizard import FieldSpec
 from bot.uploads import human_size
 from bot.workflow import BUCKET_LABEL, STATUS_LABEL, Action, bucket_of
 from handlers.foundation.buttons import BackToSummary, Choice, EditField, ProvincePage
+from handlers.replies import province_name
 from storage.foundation_queries import PublicEvent
 from storage.models import Attachment, Case
 
@@ -48,7 +49,7 @@ def value_text(spec: FieldSpec, value: object, t: Translator) -> str:
         label = spec.choice_label(value)
         return t.t(label) if label else str(value)
     if spec.kind == "province":
-        return provinces.name_of(str(value), t.lang)
+        return province_name(str(value), t)
     if isinstance(value, date):
         return t.date(value)
     return str(value)
@@ -72,12 +73,12 @@ def question(spec: FieldSpec, specs: Sequence[FieldSpec], t: Translator) -> str:
     )
 
 
-def sorted_provinces(lang: str) -> list[Province]:
+def sorted_provinces(t: Translator) -> list[Province]:
     """Alphabetical in the reader's language; Thai sorts by the consonant, not a leading vowel."""
 
     def key(p: Province) -> str:
-        name = p.name(lang)
-        if lang == "th" and len(name) > 1 and name[0] in _LEADING_VOWELS:
+        name = t.pick(th=p.name_th, en=p.name_en)
+        if t.lang == "th" and len(name) > 1 and name[0] in _LEADING_VOWELS:
             return name[1] + name[0] + name[2:]
         return name.casefold()
 
@@ -85,13 +86,15 @@ def sorted_provinces(lang: str) -> list[Province]:
 
 
 def province_rows(wizard: str, field: str, page: int, t: Translator) -> Rows:
-    listed = sorted_provinces(t.lang)
+    listed = sorted_provinces(t)
     pages = -(-len(listed) // PROVINCES_PER_PAGE)
     page = min(max(page, 0), pages - 1)
     chunk = listed[page * PROVINCES_PER_PAGE : (page + 1) * PROVINCES_PER_PAGE]
     rows: Rows = [
         [
-            button(p.name(t.lang), Choice(wizard=wizard, field=field, value=p.code))
+            button(
+                t.pick(th=p.name_th, en=p.name_en), Choice(wizard=wizard, field=field, value=p.code)
+            )
             for p in chunk[i : i + 2]
         ]
         for i in range(0, len(chunk), 2)
@@ -139,7 +142,7 @@ def item_name(checklist: Checklist, key: str, t: Translator) -> str:
     if key == CERTIFICATE_ITEM:
         return t.t("foundation.document.certificate")
     item = checklist.get(key)
-    return item.name(t.lang) if item else key
+    return t.pick(th=item.name_th, en=item.name_en) if item else key
 
 
 def file_text(a: Attachment, t: Translator) -> str:
@@ -162,7 +165,13 @@ def checklist_lines(checklist: Checklist, files: Sequence[Attachment], t: Transl
             shown = t.t("foundation.document.missing")
         else:
             shown = t.t("foundation.document.not_attached")
-        lines.append(t.t("foundation.summary.line", label=item.name(t.lang), value=shown))
+        lines.append(
+            t.t(
+                "foundation.summary.line",
+                label=t.pick(th=item.name_th, en=item.name_en),
+                value=shown,
+            )
+        )
     return lines
 
 
@@ -210,7 +219,7 @@ def timeline_lines(events: Sequence[PublicEvent], t: Translator) -> list[str]:
             what,
             receipt_no=str(data.get("receipt_no") or ""),
             # The office's own place was kept in English too (issuance).
-            place=str((t.lang == "en" and data.get("place_en")) or data.get("place") or ""),
+            place=t.pick(th=str(data.get("place") or ""), en=str(data.get("place_en") or "")),
             when=_pickup_time(data.get("when")),
         )
         lines.append(t.t("foundation.timeline.entry", when=event.created_at, what=text))

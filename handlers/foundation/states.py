@@ -16,7 +16,8 @@ from telegram.ext import CommandHandler, ConversationHandler
 from bot.runtime import BotContext
 from handlers import common
 from handlers.feature import Conversation, Handler
-from handlers.respond import say
+from handlers.respond import on_message, say
+from storage.models import User
 
 REGISTERING = "registering"
 APPLYING = "applying"
@@ -24,14 +25,14 @@ CORRECTING = "correcting"
 WITHDRAWING = "withdrawing"
 
 
-async def cancel(update: Update, context: BotContext) -> object:
+async def cancel(update: Update, context: BotContext, user: User) -> object:
     """Leave the wizard; the draft stays, and /continue picks it up again."""
     await say(update, context.t.t("foundation.cancelled"))
     return ConversationHandler.END
 
 
 def _fallbacks() -> list[Handler]:
-    return [CommandHandler("cancel", cancel, filters=common.PRIVATE)]
+    return [CommandHandler("cancel", on_message(cancel), filters=common.PRIVATE)]
 
 
 FOUNDATION = Conversation(name="foundation", fallbacks=_fallbacks)

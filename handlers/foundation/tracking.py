@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.i18n_marker import N_
 from bot.runtime import BotContext
 from bot.services.errors import VersionConflict
-from bot.workflow import Action, WorkflowError
+from bot.workflow import Action
 from handlers import common
 from handlers.feature import Feature
 from handlers.foundation import case_render, pickup_render, render, states
@@ -27,8 +27,8 @@ from handlers.foundation.buttons import (
 from handlers.foundation.wizard_ui import ANYTHING_ELSE, FILE, TYPED
 from handlers.inflight import Step, drop, load, save
 from handlers.replies import fit
-from handlers.respond import Press, message_of, on_press, refuse, say, user_id
-from storage.models import OutboxMessage
+from handlers.respond import Press, message_of, on_message, on_press, say, user_id
+from storage.models import OutboxMessage, User
 
 Handler = BaseHandler[Update, BotContext, object]
 
@@ -52,12 +52,8 @@ async def _listing(
     return case_render.list_text(listing, t), render.keyboard(case_render.list_rows(listing, t))
 
 
-async def cases_command(update: Update, context: BotContext) -> None:
-    try:
-        text, markup = await _listing(context, user_id(update), 0)
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return
+async def cases_command(update: Update, context: BotContext, user: User) -> None:
+    text, markup = await _listing(context, user.id, 0)
     await say(update, text, markup)
 
 
@@ -106,7 +102,7 @@ def _cancel_keyboard(t: Translator) -> InlineKeyboardMarkup | None:
     return render.keyboard([[render.button(t.t("foundation.button.keep_case"), KeepCase())]])
 
 
-async def reason_typed(update: Update, context: BotContext) -> object:
+async def reason_typed(update: Update, context: BotContext, user: User) -> object:
     assert update.effective_message is not None
     t = context.t
     pending = load(context, Withdrawal)
@@ -127,7 +123,7 @@ async def reason_typed(update: Update, context: BotContext) -> object:
     return None
 
 
-async def reason_expected(update: Update, context: BotContext) -> object:
+async def reason_expected(update: Update, context: BotContext, user: User) -> object:
     await say(update, context.t.t("foundation.withdraw.type_reason"), _cancel_keyboard(context.t))
     return None
 
@@ -189,7 +185,7 @@ def feature() -> Feature:
         name="foundation_tracking",
         buttons=(Cases, CaseOpen, Withdraw, ConfirmWithdraw, KeepCase),
         handlers=[
-            CommandHandler("cases", cases_command, filters=common.PRIVATE),
+            CommandHandler("cases", on_message(cases_command), filters=common.PRIVATE),
             on_press(Cases, cases_pressed),
             on_press(CaseOpen, open_pressed),
         ],
@@ -197,8 +193,8 @@ def feature() -> Feature:
         entry_points=[on_press(Withdraw, withdraw_pressed)],
         states={
             states.WITHDRAWING: [
-                MessageHandler(TYPED, reason_typed),
-                MessageHandler(FILE | ANYTHING_ELSE, reason_expected),
+                MessageHandler(TYPED, on_message(reason_typed)),
+                MessageHandler(FILE | ANYTHING_ELSE, on_message(reason_expected)),
                 on_press(ConfirmWithdraw, withdraw_confirmed),
                 on_press(KeepCase, withdraw_cancelled),
             ]

@@ -14,16 +14,16 @@ from typing import Generic, TypeVar
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler
+from telegram.ext import BaseHandler, MessageHandler
 from telegram.ext import filters as f
 
 from bot.field_rules import FieldError
 from bot.runtime import BotContext
 from bot.services.wizard import FieldSpec, StaleStep, spec_of
-from bot.workflow import WorkflowError
 from handlers.foundation import render
 from handlers.foundation.buttons import BackToSummary, Choice, EditField, Fields, ProvincePage
-from handlers.respond import Press, message_of, on_press, refuse, user_id
+from handlers.respond import Press, message_of, on_message, on_press
+from storage.models import User
 
 Shown = TypeVar("Shown")
 Handler = BaseHandler[Update, BotContext, object]
@@ -54,17 +54,15 @@ class WizardUI(Generic[Shown]):
 
 
 def field_handlers(ui: WizardUI[Shown]) -> list[Handler]:
-    async def typed(update: Update, context: BotContext) -> object:
+    async def typed(update: Update, context: BotContext, user: User) -> object:
         assert update.effective_message is not None
-        uid = user_id(update)
         try:
-            shown = await ui.answer(context, uid, update.effective_message.text or "", None)
+            shown = await ui.answer(context, user.id, update.effective_message.text or "", None)
         except FieldError as error:
             # A second chance: the reason, then the same question again.
-            return await _show_again(ui, update, context, message_of(error, context.t))
-        except WorkflowError as error:
-            await refuse(update, context, error)
-            return ConversationHandler.END
+            shown = await ui.current(context, user.id)
+            await ui.show(update, context, shown, message_of(error, context.t))
+            return None
         await ui.show(update, context, shown, None)
         return None
 
@@ -104,7 +102,7 @@ def field_handlers(ui: WizardUI[Shown]) -> list[Handler]:
         on_press(EditField, edit, leading=wizard),
         on_press(Fields, fields, leading=wizard),
         on_press(BackToSummary, back, leading=wizard),
-        MessageHandler(TYPED, typed),
+        MessageHandler(TYPED, on_message(typed)),
     ]
 
 
@@ -119,16 +117,4 @@ async def _act(ui: WizardUI[Shown], press: Press[object], step: Awaitable[Shown]
         return None
     await press.done()
     await ui.show(press.update, press.context, shown, None)
-    return None
-
-
-async def _show_again(
-    ui: WizardUI[Shown], update: Update, context: BotContext, error: str
-) -> object:
-    try:
-        shown = await ui.current(context, user_id(update))
-    except WorkflowError as problem:
-        await refuse(update, context, problem)
-        return ConversationHandler.END
-    await ui.show(update, context, shown, error)
     return None

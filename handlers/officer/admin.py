@@ -152,7 +152,7 @@ async def pick_press(press: Press[PickProvince]) -> None:
         return ProvincePicked(purpose=purpose, officer=target, province=province)
 
     rows = [[button(t.t("officer.scope.all"), picked(ALL_PROVINCES))]]
-    rows += rows_of([button(p.name(t.lang), picked(p.code)) for p in shown], 2)
+    rows += rows_of([button(t.pick(th=p.name_th, en=p.name_en), picked(p.code)) for p in shown], 2)
     nav = pager(
         t, page, PROVINCE_PAGES, lambda n: PickProvince(purpose=purpose, officer=target, page=n)
     )

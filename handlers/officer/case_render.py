@@ -154,7 +154,7 @@ def _summary(t: Translator, checklist: Checklist, view: CaseView) -> str:
         "officer.case.summary",
         tracking_no=case.tracking_no,
         status=STATUS_LABEL[case.status],
-        foundation={"th": foundation.name_th, "en": foundation.name_en} if foundation else "",
+        foundation=t.pick(th=foundation.name_th, en=foundation.name_en) if foundation else "",
         province=province_label(case.province, t),
         volunteer=case.volunteer_name,
         passport_no=case.passport_no,
@@ -205,7 +205,7 @@ def case_text(
     files += [_attachment_line(t, checklist, n, a) for n, a in enumerate(view.attachments, 1)]
     present = {a.item for a in view.attachments}
     files += [
-        t.t("officer.case.missing", item=i.name(t.lang))
+        t.t("officer.case.missing", item=t.pick(th=i.name_th, en=i.name_en))
         for i in checklist.required
         if i.key not in present
     ]

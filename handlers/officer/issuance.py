@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from pydantic import AwareDatetime
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
@@ -27,6 +28,7 @@ from bot.i18n_marker import N_
 from bot.runtime import BotContext
 from bot.services.errors import InvalidInput, VersionConflict
 from bot.workflow import Action, WorkflowError
+from handlers import inflight
 from handlers.feature import Feature
 from handlers.officer import issuance_render as screens
 from handlers.officer import pickup, signed_scan
@@ -56,7 +58,6 @@ from storage.models import User
 
 logger = logging.getLogger(__name__)
 
-_LAST_PACK = "officer_last_pack"
 REPEAT_PACK_AFTER = dt.timedelta(seconds=30)
 # A new message (not an edit) in the private chat.
 _NEW = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -65,31 +66,30 @@ _NEW = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 # ----- print pack, signing, completion ----------------------------------------------------------
 
 
-def _just_sent(last: object, now: list[Any]) -> bool:
-    """Whether the pack of this case at this version went out a moment ago."""
-    if not isinstance(last, list) or len(last) != 3 or last[:2] != now[:2]:
-        return False
-    try:
-        elapsed = dt.datetime.fromisoformat(now[2]) - dt.datetime.fromisoformat(str(last[2]))
-    except ValueError:
-        return False
-    return elapsed < REPEAT_PACK_AFTER
+class LastPack(inflight.Step):
+    """The print pack asked for last: which case, at which version, when."""
+
+    key = "officer_last_pack"
+    case: int
+    version: int
+    at: AwareDatetime
 
 
 async def print_press(press: Press[PrintPack]) -> None:
     """Answer at once and build the pack in the background: PTB handles one update at a
     time, so awaiting the build here would hold up everyone else's presses meanwhile."""
     case_id = press.button.case
-    user_data = press.context.user_data
-    assert user_data is not None
     view = await press.services.issuance.printable(press.user.id, case_id)
-    asked = [case_id, view.case.version, press.services.clock().isoformat()]
-    if _just_sent(user_data.get(_LAST_PACK), asked):
-        # A double tap: the same case unchanged, moments ago. One file is enough.
-        press.say(press.t.t("issuance.pack.preparing"))
-        return
-    user_data[_LAST_PACK] = asked
+    asked = LastPack(case=case_id, version=view.case.version, at=press.services.clock())
+    last = inflight.load(press.context, LastPack)
     press.say(press.t.t("issuance.pack.preparing"))
+    if (
+        last is not None
+        and (last.case, last.version) == (asked.case, asked.version)
+        and asked.at - last.at < REPEAT_PACK_AFTER
+    ):
+        return  # a double tap: the same case unchanged, moments ago. One file is enough.
+    inflight.save(press.context, asked)
     press.context.application.create_task(
         _send_pack(press.context, press.t, press.user.id, case_id), update=press.update
     )

@@ -110,7 +110,7 @@ def appointment_lines(t: Translator, appointment: Appointment | None) -> list[st
         t.t(
             "issuance.case.pickup",
             when=appointment.starts_at,
-            place=appointment.place_in(t.lang),
+            place=t.pick(th=appointment.place, en=appointment.place_en),
             state=STATE[appointment.state],
         )
     ]
@@ -126,8 +126,7 @@ def describe_event(t: Translator, event: CaseEvent) -> str | None:
     data = event.data
     if event.action == Action.SCHEDULE_PICKUP.value and data.get("when"):
         when = dt.datetime.fromisoformat(str(data["when"]))
-        en = t.lang == "en" and data.get("place_en")
-        place = str(data.get("place_en") if en else data.get("place") or "")
+        place = t.pick(th=str(data.get("place") or ""), en=str(data.get("place_en") or ""))
         return t.t("issuance.event.schedule_pickup", when=when, place=place)
     if event.action == Action.CONFIRM_PICKUP.value:
         return t.t("issuance.event.confirm_pickup")
@@ -160,7 +159,7 @@ def _pickup_text(t: Translator, appointment: Appointment | None) -> str:
     return t.t(
         "issuance.pickup.summary",
         when=appointment.starts_at,
-        place=appointment.place_in(t.lang),
+        place=t.pick(th=appointment.place, en=appointment.place_en),
         state=STATE[appointment.state],
     )
 
@@ -224,9 +223,9 @@ def scan_prompt(t: Translator, case: Case, limit: int) -> tuple[str, InlineKeybo
 # ----- the pickup appointment -------------------------------------------------------------------
 
 
-def _month_title(lang: str, year: int, month: int) -> str:
-    name = Locale.parse(lang).months["stand-alone"]["wide"][month]
-    return f"{name} {year + BUDDHIST_ERA_OFFSET if lang == 'th' else year}"
+def _month_title(t: Translator, year: int, month: int) -> str:
+    name = Locale.parse(t.lang).months["stand-alone"]["wide"][month]
+    return f"{name} {year + BUDDHIST_ERA_OFFSET if t.lang == 'th' else year}"
 
 
 def calendar_screen(
@@ -245,7 +244,7 @@ def calendar_screen(
         t.t(
             "issuance.calendar.title",
             tracking_no=case.tracking_no,
-            month=_month_title(t.lang, grid.year, grid.month),
+            month=_month_title(t, grid.year, grid.month),
             mark=REFUSED_DAY,
         )
     )

@@ -12,7 +12,9 @@ import datetime as dt
 
 from telegram import InlineKeyboardMarkup, Message
 
+from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.issuance.config import OfficeConfig
 from bot.runtime import BotContext
 from bot.services.cases import MAX_NOTE, MAX_PLACE
 from bot.services.errors import InvalidInput, VersionConflict
@@ -46,6 +48,11 @@ def _time(value: int) -> dt.time:
         return dt.time(value // 100, value % 100)
     except ValueError:
         raise InvalidInput(N_("common.stale_button")) from None
+
+
+def _office_place(t: Translator, office: OfficeConfig) -> str:
+    """Where the office hands certificates over, in the reader's language."""
+    return t.pick(th=office.place("th"), en=office.place("en"))
 
 
 def _pickup_draft(press: Press[object], case_id: int, version: int) -> IssuanceDraft:
@@ -96,7 +103,7 @@ async def time_press(press: Press[PickupTime]) -> object:
         update={"starts_at": when, "expects": "place"}
     )
     save(press.context, draft)
-    office_place = issuance.office(view.case.province).place(press.t.lang)
+    office_place = _office_place(press.t, issuance.office(view.case.province))
     await press.edit(*screens.place_screen(press.t, view.case, when, office_place))
     return ISSUANCE
 
@@ -129,7 +136,7 @@ async def _pickup_summary(
     assert draft.starts_at is not None
     issuance, t = context.services.issuance, context.t
     view = await context.services.officers.case_view(user.id, draft.case_id)
-    place = draft.place or issuance.office(view.case.province).place(t.lang)
+    place = draft.place or _office_place(t, issuance.office(view.case.province))
     return screens.pickup_summary(t, view.case, draft.starts_at, place, draft.note)
 
 

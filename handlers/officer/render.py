@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import provinces
 from bot.callbacks import Button
 from bot.checklist import Checklist
 from bot.i18n import Translator
@@ -24,6 +23,7 @@ from bot.services.officers import (
 )
 from bot.workflow import BUCKET_LABEL, STATUS_LABEL, Bucket, Role, statuses_in
 from handlers.officer.buttons import Officers, OpenCase, Queue, ShowDashboard
+from handlers.replies import province_name
 from storage.models import User
 
 MAX_TEXT = 4096
@@ -40,14 +40,14 @@ def rows_of(
 
 
 def province_label(code: str | None, t: Translator) -> str:
-    return t.t("officer.scope.all") if code is None else provinces.name_of(code, t.lang)
+    return t.t("officer.scope.all") if code is None else province_name(code, t)
 
 
 def item_name(checklist: Checklist, item: str, t: Translator) -> str:
     if item == CERTIFICATE_ITEM:
         return t.t("officer.item.certificate")
     found = checklist.get(item)
-    return found.name(t.lang) if found else item
+    return t.pick(th=found.name_th, en=found.name_en) if found else item
 
 
 def shorten(text: str, limit: int) -> str:
@@ -121,7 +121,7 @@ def item_text(t: Translator, number: int, item: QueueItem) -> str:
         "officer.queue.row",
         number=number,
         tracking_no=row.tracking_no,
-        foundation={"th": row.foundation_th, "en": row.foundation_en},
+        foundation=t.pick(th=row.foundation_th, en=row.foundation_en),
         volunteer=row.volunteer_name,
         status=STATUS_LABEL[row.status],
         waiting=waiting,
