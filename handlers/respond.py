@@ -81,6 +81,7 @@ class Press(Generic[B]):
     answer_text: str | None = None
     alert: bool = False
     answered: bool = False
+    answered_with: str | None = None
 
     @property
     def t(self) -> Translator:
@@ -101,12 +102,17 @@ class Press(Generic[B]):
     def stale(self) -> None:
         self.say(self.t.t("common.stale_button"), alert=True)
 
+    # The press is answered before the screen changes, so the button's spinner stops with it:
+    # say what the answer shows first, then edit or send.
+
     async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """The pressed message becomes this screen (a new message if it cannot be edited)."""
+        await self.answer()
         await edit_query_message(self.query, text, markup)
 
     async def send(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
         """A new message in the person's chat (the history stays)."""
+        await self.answer()
         return await self.context.bot.send_message(self.user.id, fit(text), reply_markup=markup)
 
     async def done(self) -> None:
@@ -114,14 +120,19 @@ class Press(Generic[B]):
 
         Cosmetic: an old or deleted message that cannot be edited is left as it is.
         """
+        await self.answer()
         await done_with(self.query)
 
     async def answer(self) -> None:
-        """Answer the query now (``on_press`` answers whatever is left at the end)."""
-        if self.answered:
-            return
-        self.answered = True
+        """Answer the query now, once (``on_press`` answers at the end if nothing did). A text
+        given after that, or too long for an answer, goes to the chat."""
         query, text = self.query, self.answer_text
+        if self.answered:
+            if text is not None and text != self.answered_with:
+                self.answered_with = text
+                await self.context.bot.send_message(query.from_user.id, fit(text))
+            return
+        self.answered, self.answered_with = True, text
         if text is not None and len(text) > MAX_ANSWER:
             await query.answer()
             await self.context.bot.send_message(query.from_user.id, fit(text))

@@ -452,9 +452,9 @@ def on_appointment(spec: type[Button], *, reason: bool | None = None) -> Prepare
             await c.press(encode(pb.AskReschedule, case.id, appointment))
             if reason:
                 await c.type("We cannot come that day")
-        if spec.fields:
-            return encode(spec, case.id, appointment)
-        return encode(spec)
+        if spec is pb.KeepAppointment:  # the only one that names nothing
+            return encode(spec)
+        return encode(spec, case.id, appointment)
 
     return prepare
 
