@@ -4,7 +4,7 @@ summary from which any field or document can be changed before submitting."""
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.runtime import BotContext
 from bot.services.applications import ApplicationDraft, DraftExists, NoDraft
@@ -36,8 +36,6 @@ from handlers.respond import (
     user_id,
 )
 from storage.models import User
-
-Handler = BaseHandler[Update, BotContext, object]
 
 
 async def begin_new(update: Update, context: BotContext, *, discard: bool = False) -> object:

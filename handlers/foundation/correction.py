@@ -4,7 +4,7 @@ officer asked, then one resubmission. Only while the case waits for the applican
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
@@ -29,8 +29,6 @@ from handlers.foundation.wizard_ui import (
 )
 from handlers.respond import Press, message_of, on_message, on_press, say, user_id
 from storage.models import User
-
-Handler = BaseHandler[Update, BotContext, object]
 
 
 async def begin(press: Press[StartCorrecting]) -> object:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 from telegram.ext import filters as f
 
 from bot.runtime import BotContext
@@ -22,8 +22,6 @@ from handlers.inflight import Step, drop, pop, save
 from handlers.menus import set_menu_for
 from handlers.respond import Press, message_of, on_message, on_press, say, user_id
 from storage.models import User
-
-Handler = BaseHandler[Update, BotContext, object]
 
 MEMBER_INVITE = f.Regex(re.compile(r"^/start(?:@\w+)? m_[A-Za-z0-9_-]{1,62}$"))
 

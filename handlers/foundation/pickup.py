@@ -9,7 +9,7 @@ conversation (``conversation_states``); the other presses are ``handlers``.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.i18n import Translator, decode_params
 from bot.runtime import BotContext, Services
@@ -32,8 +32,6 @@ from handlers.inflight import Step, drop, load, save
 from handlers.respond import Press, message_of, on_message, on_press, say
 from storage.appointments import Appointment
 from storage.models import Case, OutboxMessage, User
-
-Handler = BaseHandler[Update, BotContext, object]
 
 PICKUP_REASON = "pickup_reason"
 _SUPERSEDED = "issuance.error.appointment_superseded"

@@ -4,7 +4,7 @@ change, and only the confirmation creates it (the person becomes its first membe
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.field_rules import FieldError
 from bot.runtime import BotContext
@@ -27,8 +27,6 @@ from handlers.foundation.wizard_ui import (
 from handlers.menus import set_menu_for
 from handlers.respond import Press, buttons_used, on_message, on_press, say, user_id
 from storage.models import User
-
-Handler = BaseHandler[Update, BotContext, object]
 
 
 async def begin(update: Update, context: BotContext) -> object:

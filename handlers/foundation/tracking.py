@@ -4,7 +4,7 @@ timeline, buttons under the notifications, and withdrawing a case after confirmi
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
 
 from bot import field_rules
 from bot.field_rules import FieldError
@@ -29,8 +29,6 @@ from handlers.inflight import Step, drop, load, save
 from handlers.replies import fit
 from handlers.respond import Press, message_of, on_message, on_press, say, user_id
 from storage.models import OutboxMessage, User
-
-Handler = BaseHandler[Update, BotContext, object]
 
 _CORRECTION_REQUESTED = N_("notify.member.correction_requested")
 
