@@ -67,7 +67,6 @@ from bench.seed import describe, ensure_seeded, seeded_copy
 from bot.testing.fake_telegram import FakeEvent, FakeTelegram, FakeUser
 from bot.testing.harness import BotUnderTest
 from handlers.officer import buttons as oc
-from tests.button_data import encode
 
 PACE = 0.03
 PROVINCE = "10"  # Bangkok: the most cases of any province
@@ -264,10 +263,10 @@ def pager(
         nonlocal page
         message = user.fake.message(user.id, message_id)
         assert message is not None
-        wanted = encode(oc.Queue, bucket, page + 1)
+        wanted = oc.Queue(bucket=bucket, page=page + 1).pack()
         buttons = [data for row in message.buttons for _, data in row]
         page = page + 1 if wanted in buttons else first
-        return await user.press_data(encode(oc.Queue, bucket, page), message_id)
+        return await user.press_data(oc.Queue(bucket=bucket, page=page).pack(), message_id)
 
     return press
 
@@ -284,7 +283,7 @@ async def bot_flows(fake: FakeTelegram, bot: BotUnderTest, who: Cast, total: int
         message = user.last_message()
         assert message is not None
         if bucket is not None:
-            first = encode(oc.Queue, bucket, 0)
+            first = oc.Queue(bucket=bucket, page=0).pack()
             await driver.one(lambda: user.press_data(first, message.message_id))
         return message.message_id
 
@@ -301,7 +300,7 @@ async def bot_flows(fake: FakeTelegram, bot: BotUnderTest, who: Cast, total: int
         return lambda n: user.send_command(name)
 
     def open_case(n: int) -> Awaitable[object]:
-        data = encode(oc.OpenCase, who.cases[n])
+        data = oc.OpenCase(case=who.cases[n]).pack()
         return officer.press_data(data, officer_list)
 
     def type_name(n: int) -> Awaitable[object]:
