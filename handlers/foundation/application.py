@@ -6,9 +6,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
+from bot.kernel.errors import VersionConflict
 from bot.runtime import BotContext
 from bot.services.applications import ApplicationDraft, DraftExists, NoDraft
-from bot.services.errors import VersionConflict
 from bot.services.foundations import PrivacyRequired
 from bot.services.volunteer_form import VOLUNTEER_FIELDS
 from handlers import common

@@ -12,9 +12,9 @@ from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.i18n import Translator, decode_params
+from bot.kernel.errors import StaleAppointment
+from bot.kernel.inputs import MAX_NOTE
 from bot.runtime import BotContext, Services
-from bot.services.cases import MAX_NOTE
-from bot.services.errors import StaleAppointment
 from bot.workflow import Action
 from handlers.feature import Feature
 from handlers.foundation import render
@@ -93,7 +93,9 @@ async def confirm_pressed(press: Press[PickupSummary]) -> None:
 async def confirmed_pressed(press: Press[ConfirmPickup]) -> None:
     case_id = press.button.case
     try:
-        await press.services.cases.confirm_pickup(press.user.id, case_id, press.button.appointment)
+        await press.services.issuing.confirm_pickup(
+            press.user.id, case_id, press.button.appointment
+        )
     except StaleAppointment as error:
         await _stale_answer(press, case_id, error)
         await press.done()
@@ -160,7 +162,7 @@ async def request_sent(press: Press[SendReschedule]) -> object:
         return None
     drop(press.context, RescheduleRequest)
     try:
-        await press.services.cases.request_reschedule(
+        await press.services.issuing.request_reschedule(
             press.user.id, case_id, appointment_id, pending.reason
         )
     except StaleAppointment as error:

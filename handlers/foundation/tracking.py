@@ -10,8 +10,8 @@ from bot import field_rules
 from bot.field_rules import FieldError
 from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.kernel.errors import VersionConflict
 from bot.runtime import BotContext
-from bot.services.errors import VersionConflict
 from bot.workflow import Action
 from handlers import common
 from handlers.feature import Feature
@@ -133,7 +133,7 @@ async def withdraw_confirmed(press: Press[ConfirmWithdraw]) -> object:
         press.stale()
         return None
     try:
-        outcome = await press.services.cases.withdraw(
+        outcome = await press.services.application.withdraw(
             press.user.id, case_id, version, pending.reason
         )
     except VersionConflict as error:

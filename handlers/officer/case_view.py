@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 
 from bot.i18n import Translator
 from bot.i18n_marker import N_
-from bot.services.errors import InvalidInput
+from bot.kernel.errors import InvalidInput
 from handlers.feature import Feature
 from handlers.officer.buttons import OpenCase, OpenFile, ShowCase, Timeline
 from handlers.officer.case_render import (

@@ -25,8 +25,8 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 from bot import uploads
 from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.kernel.errors import InvalidInput, VersionConflict
 from bot.runtime import BotContext
-from bot.services.errors import InvalidInput, VersionConflict
 from bot.workflow import Action, WorkflowError
 from handlers import inflight
 from handlers.feature import Feature
@@ -136,15 +136,15 @@ async def ask_press(press: Press[AskIssuance]) -> None:
 
 async def do_press(press: Press[DoIssuance]) -> None:
     act, case_id, version = press.button.act, press.button.case, press.button.version
-    cases = press.services.cases
+    issuing = press.services.issuing
     if act not in (SIGN, DONE):
         raise InvalidInput(N_("common.stale_button"))
     action = Action.SEND_FOR_SIGNING if act == SIGN else Action.COMPLETE
     try:
         if act == SIGN:
-            await cases.send_for_signing(press.user.id, case_id, version)
+            await issuing.send_for_signing(press.user.id, case_id, version)
         else:
-            await cases.complete(press.user.id, case_id, version)
+            await issuing.complete(press.user.id, case_id, version)
     except VersionConflict:
         await show_fresh(press, case_id)
         return

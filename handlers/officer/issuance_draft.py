@@ -11,15 +11,15 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from bot.kernel.inputs import FileMeta
 from bot.runtime import BotContext
-from bot.services.cases import FileMeta
 from handlers import inflight
 
 Expects = Literal["date", "place", "note", "confirm", "scan", "send"]
 
 
 class ScanFile(BaseModel):
-    """A checked file already in the file store (``bot.services.cases.FileMeta`` as JSON)."""
+    """A checked file already in the file store (``bot.kernel.inputs.FileMeta`` as JSON)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import Button
 from bot.checklist import Checklist
 from bot.i18n import Translator
-from bot.services.cases import CERTIFICATE_ITEM
+from bot.kernel.inputs import CERTIFICATE_ITEM
 from bot.services.officers import (
     OFFICE_BUCKETS,
     PAGE_SIZE,
