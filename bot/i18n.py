@@ -37,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -66,6 +66,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 DOMAIN: Final = "messages"
 
@@ -394,11 +396,6 @@ class Translator:
     def has(self, msg_id: str) -> bool:
         return msg_id in self.ids
 
-    def pick(self, *, th: str | None, en: str | None) -> str:
-        """Data kept in both languages (a foundation's or office's name, a place, a checklist
-        item): the reader's, or the other one when that is empty."""
-        return _pick_language({"th": th or "", "en": en or ""}, self.lang)
-
     def t(self, msg_id: str, /, **params: object) -> str:
         """The message in this language, its ``{placeholders}`` filled from ``params``.
 
@@ -416,6 +413,10 @@ class Translator:
 
     def __call__(self, msg_id: str, /, **params: object) -> str:
         return self.t(msg_id, **params)
+
+    def pick(self, th: _T, en: _T) -> _T:
+        """Of data kept in both languages (an office's name, its signer's title), this one's."""
+        return th if self.lang == "th" else en
 
     # Dates and times, in this language and the catalogs' zone.
     def date(self, day: _dt.date) -> str:

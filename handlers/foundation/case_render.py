@@ -18,7 +18,9 @@ _VIEW_TEXT = 300
 
 
 def list_text(page: CasePage, t: Translator) -> str:
-    names = t.pick(th=page.foundation.name_th, en=page.foundation.name_en)
+    names = t.pick(
+        th=page.foundation.name_th, en=page.foundation.name_en or page.foundation.name_th
+    )
     if not page.cases:
         return t.t("foundation.cases.empty", foundation=names)
     lines = [t.t("foundation.cases.title", foundation=names, page=page.page + 1, pages=page.pages)]

@@ -54,7 +54,7 @@ async def _join(update: Update, context: BotContext, code: str) -> None:
         return
     t = context.t
     await set_menu_for(context.bot, uid, Role.MEMBER, t)
-    name = t.pick(th=foundation.name_th, en=foundation.name_en)
+    name = t.pick(th=foundation.name_th, en=foundation.name_en or foundation.name_th)
     await say(update, t.t("foundation.join.done", foundation=name))
     await member_home(update, context)
 

@@ -58,7 +58,7 @@ async def member_home(update: Update, context: BotContext) -> None:
         + "\n\n"
         + t.t(
             "foundation.start.member",
-            foundation=t.pick(th=foundation.name_th, en=foundation.name_en),
+            foundation=t.pick(th=foundation.name_th, en=foundation.name_en or foundation.name_th),
         )
     )
     await say(

@@ -85,7 +85,7 @@ async def confirm_pressed(press: Press[PickupSummary]) -> None:
         "issuance.member.confirm",
         tracking_no=case.tracking_no,
         when=appointment.starts_at,
-        place=t.pick(th=appointment.place, en=appointment.place_en),
+        place=t.pick(th=appointment.place, en=appointment.place_en or appointment.place),
     )
     await press.send(text, render.keyboard(rows))
 

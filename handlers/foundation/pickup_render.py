@@ -24,7 +24,7 @@ def appointment_text(appointment: Appointment, t: Translator) -> str:
     return t.t(
         "issuance.member.pickup",
         when=appointment.starts_at,
-        place=t.pick(th=appointment.place, en=appointment.place_en),
+        place=t.pick(th=appointment.place, en=appointment.place_en or appointment.place),
         note=appointment.note or "-",
         state=STATE[appointment.state],
     )

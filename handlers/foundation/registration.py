@@ -78,7 +78,7 @@ async def confirm(press: Press[ConfirmRegistration]) -> object:
     await press.done()
     t = press.t
     await set_menu_for(press.context.bot, uid, Role.MEMBER, t)
-    name = t.pick(th=foundation.name_th, en=foundation.name_en)
+    name = t.pick(th=foundation.name_th, en=foundation.name_en or foundation.name_th)
     await press.send(t.t("foundation.register.done", foundation=name))
     await member_home(press.update, press.context)
     return ConversationHandler.END

@@ -219,7 +219,10 @@ def timeline_lines(events: Sequence[PublicEvent], t: Translator) -> list[str]:
             what,
             receipt_no=str(data.get("receipt_no") or ""),
             # The office's own place was kept in English too (issuance).
-            place=t.pick(th=str(data.get("place") or ""), en=str(data.get("place_en") or "")),
+            place=t.pick(
+                th=str(data.get("place") or ""),
+                en=str(data.get("place_en") or data.get("place") or ""),
+            ),
             when=_pickup_time(data.get("when")),
         )
         lines.append(t.t("foundation.timeline.entry", when=event.created_at, what=text))

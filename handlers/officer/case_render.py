@@ -154,7 +154,9 @@ def _summary(t: Translator, checklist: Checklist, view: CaseView) -> str:
         "officer.case.summary",
         tracking_no=case.tracking_no,
         status=STATUS_LABEL[case.status],
-        foundation=t.pick(th=foundation.name_th, en=foundation.name_en) if foundation else "",
+        foundation=t.pick(th=foundation.name_th, en=foundation.name_en or foundation.name_th)
+        if foundation
+        else "",
         province=province_label(case.province, t),
         volunteer=case.volunteer_name,
         passport_no=case.passport_no,

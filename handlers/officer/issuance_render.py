@@ -110,7 +110,7 @@ def appointment_lines(t: Translator, appointment: Appointment | None) -> list[st
         t.t(
             "issuance.case.pickup",
             when=appointment.starts_at,
-            place=t.pick(th=appointment.place, en=appointment.place_en),
+            place=t.pick(th=appointment.place, en=appointment.place_en or appointment.place),
             state=STATE[appointment.state],
         )
     ]
@@ -126,7 +126,9 @@ def describe_event(t: Translator, event: CaseEvent) -> str | None:
     data = event.data
     if event.action == Action.SCHEDULE_PICKUP.value and data.get("when"):
         when = dt.datetime.fromisoformat(str(data["when"]))
-        place = t.pick(th=str(data.get("place") or ""), en=str(data.get("place_en") or ""))
+        place = t.pick(
+            th=str(data.get("place") or ""), en=str(data.get("place_en") or data.get("place") or "")
+        )
         return t.t("issuance.event.schedule_pickup", when=when, place=place)
     if event.action == Action.CONFIRM_PICKUP.value:
         return t.t("issuance.event.confirm_pickup")
@@ -159,7 +161,7 @@ def _pickup_text(t: Translator, appointment: Appointment | None) -> str:
     return t.t(
         "issuance.pickup.summary",
         when=appointment.starts_at,
-        place=t.pick(th=appointment.place, en=appointment.place_en),
+        place=t.pick(th=appointment.place, en=appointment.place_en or appointment.place),
         state=STATE[appointment.state],
     )
 

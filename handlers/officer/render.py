@@ -121,7 +121,7 @@ def item_text(t: Translator, number: int, item: QueueItem) -> str:
         "officer.queue.row",
         number=number,
         tracking_no=row.tracking_no,
-        foundation=t.pick(th=row.foundation_th, en=row.foundation_en),
+        foundation=t.pick(th=row.foundation_th, en=row.foundation_en or row.foundation_th),
         volunteer=row.volunteer_name,
         status=STATUS_LABEL[row.status],
         waiting=waiting,
