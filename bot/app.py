@@ -47,11 +47,11 @@ from bot.workflow import Role
 from handlers import common, digest, errors
 from handlers.feature import Conversation, Feature
 from handlers.foundation import application as foundation_application
-from handlers.foundation import conversation as foundation_continue
 from handlers.foundation import correction as foundation_correction
 from handlers.foundation import joining as foundation_joining
 from handlers.foundation import pickup as foundation_pickup
 from handlers.foundation import registration as foundation_registration
+from handlers.foundation import resume as foundation_resume
 from handlers.foundation import tracking as foundation_tracking
 from handlers.menus import commands_for
 from handlers.officer import admin as officer_admin
@@ -149,7 +149,7 @@ def features() -> list[Feature]:
         foundation_correction.feature(),
         foundation_tracking.feature(),
         foundation_pickup.feature(),
-        foundation_continue.feature(),
+        foundation_resume.feature(),
         digest.feature(),
     ]
     screens = {role: screen for part in parts for role, screen in part.start_screens.items()}

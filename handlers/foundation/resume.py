@@ -33,7 +33,7 @@ async def resume(update: Update, context: BotContext, user: User) -> object:
 
 def feature() -> Feature:
     return Feature(
-        name="foundation_continue",
+        name="foundation_resume",
         conversation=FOUNDATION,
         entry_points=[CommandHandler("continue", on_message(resume), filters=common.PRIVATE)],
     )
