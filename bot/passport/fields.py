@@ -69,8 +69,7 @@ class PassportReading:
             self.composite_ok
             and self.optional_data_ok
             and all(
-                field.check_digit_ok
-                for field in (self.number, self.birth_date, self.expiry_date)
+                field.check_digit_ok for field in (self.number, self.birth_date, self.expiry_date)
             )
         )
 

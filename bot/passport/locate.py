@@ -12,6 +12,7 @@ caller reads each band both ways up: the check digits tell which reading is the 
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from PIL import Image, ImageOps
 log = logging.getLogger(__name__)
 
 Gray = npt.NDArray[np.uint8]
+# A rotated rectangle as OpenCV gives it: centre, (length, thickness), angle in degrees.
+Rect = tuple[tuple[float, float], tuple[float, float], float]
 
 # The longest side the band search works at: small enough to be fast, big enough that an MRZ
 # filling a third of a Telegram photo (1280 px) keeps its lines apart.
@@ -41,7 +44,7 @@ _TARGET_PITCH = 30
 
 @dataclass(frozen=True)
 class Band:
-    """One candidate MRZ band, level and in grayscale, with its search score (bigger is likelier)."""
+    """One candidate MRZ band, level and in grayscale, with its score (bigger is likelier)."""
 
     image: Gray
     score: float
@@ -77,10 +80,14 @@ def _pdf_pages(data: bytes) -> list[Gray]:
 def find_bands(gray: Gray, limit: int = 2) -> list[Band]:
     """The likeliest MRZ bands on the page, best first, each cut out level from the full image."""
     scale = min(1.0, _SEARCH_SIDE / max(gray.shape))
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
-    candidates: list[tuple[float, tuple[tuple[float, float], tuple[float, float], float]]] = []
+    small = (
+        cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        if scale < 1
+        else gray
+    )
+    candidates: list[tuple[float, Rect]] = []
     for turned in (False, True):
-        view = cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE) if turned else small
+        view = np.asarray(cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE) if turned else small, np.uint8)
         for rect, score in _blobs(view):
             if turned:
                 rect = _unturn(rect, small.shape[0])
@@ -98,7 +105,7 @@ def find_bands(gray: Gray, limit: int = 2) -> list[Band]:
 
 def _blobs(
     view: Gray,
-) -> Iterator[tuple[tuple[tuple[float, float], tuple[float, float], float], float]]:
+) -> Iterator[tuple[Rect, float]]:
     """Long thin blobs of horizontal print in the view, with a score that favours MRZ-like ones."""
     height, width = view.shape
     unit = max(3, round(max(height, width) / 100))  # about one MRZ character at typical framing
@@ -118,7 +125,7 @@ def _blobs(
     mask = cv2.morphologyEx(
         mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (unit * 2, unit * 2))
     )
-    mask = cv2.erode(mask, None, iterations=2)
+    mask = cv2.erode(mask, np.ones((3, 3), np.uint8), iterations=2)
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for contour in contours:
         rect = cv2.minAreaRect(contour)
@@ -135,12 +142,11 @@ def _blobs(
         if abs(along) > 45:
             continue
         fill = cv2.contourArea(contour) / (w * h)
-        yield (rect[0], (length, thickness), along), length * thickness * fill
+        centre = (float(rect[0][0]), float(rect[0][1]))
+        yield (centre, (float(length), float(thickness)), float(along)), length * thickness * fill
 
 
-def _unturn(
-    rect: tuple[tuple[float, float], tuple[float, float], float], original_height: int
-) -> tuple[tuple[float, float], tuple[float, float], float]:
+def _unturn(rect: Rect, original_height: int) -> Rect:
     """Maps a rectangle found in the clockwise-turned view back to the original image."""
     (cx, cy), size, angle = rect
     # A point (x, y) of the original is at (H - 1 - y, x) in the clockwise-turned view.
@@ -148,10 +154,10 @@ def _unturn(
 
 
 def _distinct(
-    candidates: list[tuple[float, tuple[tuple[float, float], tuple[float, float], float]]],
-) -> list[tuple[float, tuple[tuple[float, float], tuple[float, float], float]]]:
+    candidates: list[tuple[float, Rect]],
+) -> list[tuple[float, Rect]]:
     """Drops candidates centred inside a better one (the same blob seen from both views)."""
-    kept: list[tuple[float, tuple[tuple[float, float], tuple[float, float], float]]] = []
+    kept: list[tuple[float, Rect]] = []
     for score, rect in candidates:
         (cx, cy) = rect[0]
         if any(
@@ -163,9 +169,7 @@ def _distinct(
     return kept
 
 
-def _cut(
-    gray: Gray, rect: tuple[tuple[float, float], tuple[float, float], float]
-) -> Gray | None:
+def _cut(gray: Gray, rect: Rect) -> Gray | None:
     """The band levelled, with a margin, scaled so characters are about `_TARGET_PITCH` apart."""
     (cx, cy), (length, thickness), angle = rect
     if length < 44:
@@ -174,11 +178,11 @@ def _cut(
     # The blob hugs the print: widen it by about two characters. A block holding both lines
     # gets half a line above and below; a single line gets room for its partner on either
     # side (what else comes into the band is told apart by the parser).
-    out_w = int(round((length * 1.06 + 2 * length / 44) * zoom))
+    out_w = round((length * 1.06 + 2 * length / 44) * zoom)
     if length / thickness <= _BLOCK_ASPECT:
-        out_h = int(round((thickness + 5 * length / 44) * zoom))
+        out_h = round((thickness + 5 * length / 44) * zoom)
     else:
-        out_h = int(round(thickness * 8 * zoom))
+        out_h = round(thickness * 8 * zoom)
     matrix = cv2.getRotationMatrix2D((cx, cy), angle, zoom)
     matrix[0, 2] += out_w / 2 - cx
     matrix[1, 2] += out_h / 2 - cy
@@ -209,8 +213,31 @@ def _trim(band: Gray) -> Gray:
     if len(runs) < 2:
         return band
     top, bottom, _ = max(
-        ((a[0], b[1], a[2] + b[2]) for a, b in zip(runs, runs[1:], strict=False)),
+        ((a[0], b[1], a[2] + b[2]) for a, b in itertools.pairwise(runs)),
         key=lambda run: run[2],
     )
     margin = _TARGET_PITCH * 2 // 3
     return band[max(0, top - margin) : min(band.shape[0], bottom + margin)]
+
+
+def attempts(band: Gray) -> list[Gray]:
+    """The band both ways up, likelier first, then cleaned up (the check digits tell which
+    reading is right)."""
+    upside_down = np.asarray(cv2.rotate(band, cv2.ROTATE_180), dtype=np.uint8)
+    first, second = (band, upside_down) if _looks_upright(band) else (upside_down, band)
+    return [first, second, _cleaned(first), _cleaned(second)]
+
+
+def _looks_upright(band: Gray) -> bool:
+    """Whether the band's right end holds less ink than its left: the fillers ('<', thin) pad
+    the lines on the right, and every line starts with dense letters or digits."""
+    _, ink = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    quarter = ink.shape[1] // 4
+    return bool(ink[:, -quarter:].mean() <= ink[:, :quarter].mean())
+
+
+def _cleaned(band: Gray) -> Gray:
+    """Evened-out lighting and a little sharpening, for a dim or soft photo."""
+    equalized = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 16)).apply(band)
+    soft = cv2.GaussianBlur(equalized, (0, 0), 2.0)
+    return np.asarray(cv2.addWeighted(equalized, 1.6, soft, -0.6, 0), dtype=np.uint8)

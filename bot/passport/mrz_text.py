@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
@@ -46,10 +47,10 @@ def parse(lines: list[str], today: date) -> PassportReading | None:
     best: tuple[int, PassportReading] | None = None
     for first, second in itertools.pairwise(long_lines):
         line1 = _repair_line1(first)
-        line2 = _align_line2(second)
-        if line1 is None or line2 is None:
+        aligned = _align_line2(second)
+        if line1 is None or aligned is None:
             continue
-        reading = _reading(line1, line2, today)
+        reading = _reading(line1, aligned, today)
         if reading is None:
             continue
         score = sum(reading.check_digits().values())
@@ -60,44 +61,68 @@ def parse(lines: list[str], today: date) -> PassportReading | None:
     return best[1]
 
 
-def _repair_line1(raw: str) -> str | None:
+@dataclass(frozen=True)
+class _Line1:
+    text: str
+    # False when characters had to be dropped or added elsewhere than in the trailing fillers:
+    # the names (which have no check digit) may then be shifted.
+    names_intact: bool
+
+
+@dataclass(frozen=True)
+class _Line2:
+    text: str
+    # The first position that realignment changed (44 when none): fields before it are as read.
+    first_edit: int
+
+
+def _repair_line1(raw: str) -> _Line1 | None:
     """Type, issuing state and names, 44 long; None when it does not look like a passport's."""
     start = raw.find("P", 0, 3)
     if start < 0:
         return None
     line = raw[start:]
+    intact = len(line) == LINE or line.endswith("<<")
     line = line[:LINE] if len(line) >= LINE else line.ljust(LINE, "<")
     kind = line[1] if line[1].isalpha() or line[1] == "<" else "<"
     state = line[2:5].translate(_LETTER_FOR_DIGIT)
     names = line[5:].translate(_LETTER_FOR_DIGIT)
-    return "P" + kind + state + names
+    return _Line1("P" + kind + state + names, intact)
 
 
-def _align_line2(raw: str) -> str | None:
+def _align_line2(raw: str) -> _Line2 | None:
     """The second line brought to 44 characters where its check digits come out best."""
     excess = len(raw) - LINE
     if abs(excess) > _MAX_REALIGN:
         return None
     if excess == 0:
-        return raw
-    best: tuple[int, str] | None = None
-    for candidate in _realigned(raw, excess):
-        score = _line2_score(candidate)
+        return _Line2(raw, LINE)
+    best: tuple[tuple[int, int], _Line2] | None = None
+    for candidate, in_fillers in _realigned(raw, excess):
+        # Check digits first; among equals, the one that only touched runs of fillers.
+        score = (_line2_score(candidate), int(in_fillers))
         if best is None or score > best[0]:
-            best = (score, candidate)
+            first_edit = next(
+                (i for i, (a, b) in enumerate(zip(candidate, raw, strict=False)) if a != b),
+                LINE,
+            )
+            best = (score, _Line2(candidate, first_edit))
     return best[1] if best else None
 
 
-def _realigned(raw: str, excess: int) -> Iterator[str]:
+def _realigned(raw: str, excess: int) -> Iterator[tuple[str, bool]]:
+    """Every way to drop (or add fillers) to reach 44, and whether only filler runs changed."""
     if excess > 0:
         for positions in itertools.combinations(range(len(raw)), excess):
-            yield "".join(c for i, c in enumerate(raw) if i not in positions)
+            dropped = {raw[i] for i in positions}
+            yield "".join(c for i, c in enumerate(raw) if i not in positions), dropped == {"<"}
     else:
         for positions in itertools.combinations_with_replacement(range(len(raw) + 1), -excess):
             chars = list(raw)
             for offset, position in enumerate(positions):
                 chars.insert(position + offset, "<")
-            yield "".join(chars)
+            beside = {raw[p - 1 : p + 1] for p in positions}
+            yield "".join(chars), all("<" in pair for pair in beside)
 
 
 def _line2_score(line: str) -> int:
@@ -139,7 +164,8 @@ def _holds(field: str, check: str) -> bool:
 
 def _repair_number(number: str, check: str, most_changes: int = 3) -> str | None:
     """The document number its check digit confirms, with the fewest letter/digit swaps."""
-    if not check.isdigit():
+    # Letters and digits, then (for a short number) fillers: nothing else is a number.
+    if not check.isdigit() or not re.fullmatch(r"[A-Z0-9]+<*", number):
         return None
     if hash_string(number) == check:
         return number
@@ -160,8 +186,9 @@ def _repair_number(number: str, check: str, most_changes: int = 3) -> str | None
     return None
 
 
-def _reading(line1: str, raw_line2: str, today: date) -> PassportReading | None:
-    fixed = _typed_line2(raw_line2)
+def _reading(first: _Line1, second: _Line2, today: date) -> PassportReading | None:
+    line1 = first.text
+    fixed = _typed_line2(second.text)
     number = _repair_number(fixed[0:9], fixed[9])
     line2 = (number or fixed[0:9]) + fixed[9:]
     try:
@@ -184,19 +211,24 @@ def _reading(line1: str, raw_line2: str, today: date) -> PassportReading | None:
         return ok, FieldStatus.UNVERIFIED
 
     number_value = line2[0:9].rstrip("<")
-    number_field = _field(number_value if "<" not in number_value else None, *checked(number_ok, number_value))
+    number_field = _field(
+        number_value if "<" not in number_value else None, *checked(number_ok, number_value)
+    )
     birth = _date(line2[13:19], past=True, today=today)
     expiry = _date(line2[21:27], past=False, today=today)
-    surname, given, truncated = _names(line1[5:])
+    surname, given, truncated = _names(line1[5:]) if first.names_intact else (None, None, False)
+    # Realigning the line may have shifted the fields without check digits that follow it.
+    nationality = line2[10:13] if second.first_edit > 12 else ""
+    sex = line2[20] if second.first_edit > 20 else ""
     return PassportReading(
         issuing_state=_code_field(line1[2:5]),
         surname=_unchecked(surname),
         given_names=_unchecked(given),
         names_truncated=truncated,
         number=number_field,
-        nationality=_code_field(line2[10:13]),
+        nationality=_code_field(nationality),
         birth_date=_field(birth, *checked(birth_ok, birth)),
-        sex=_unchecked({"M": "M", "F": "F", "X": "X", "<": "X"}.get(line2[20])),
+        sex=_unchecked({"M": "M", "F": "F", "X": "X", "<": "X"}.get(sex)),
         expiry_date=_field(expiry, *checked(expiry_ok, expiry)),
         optional_data_ok=optional_ok,
         composite_ok=composite_ok,

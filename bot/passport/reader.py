@@ -9,6 +9,7 @@ without Tesseract all give None, and the caller carries on as if it had not trie
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import threading
@@ -16,12 +17,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-import cv2
-import numpy as np
-
 from . import ocr
 from .fields import PassportReading
-from .locate import Gray, find_bands, load_pages
 from .mrz_text import parse
 
 log = logging.getLogger(__name__)
@@ -32,8 +29,20 @@ _SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 def engine_available() -> bool:
-    """Whether Tesseract with its English model is installed here."""
-    return ocr.tesseract_binary() is not None
+    """Whether passports can be read here: Tesseract, a model for it and OpenCV all work."""
+    return _imaging_ready() and ocr.engine_ready()
+
+
+@functools.cache
+def _imaging_ready() -> bool:
+    # OpenCV is imported only here and when reading: a system without its libraries (libGL)
+    # must still start the bot, just without passport reading.
+    try:
+        from . import locate  # noqa: F401
+    except ImportError:
+        log.warning("passport reading: OpenCV cannot be loaded", exc_info=True)
+        return False
+    return True
 
 
 def log_engine_status() -> bool:
@@ -73,6 +82,8 @@ def read_passport_sync(
 
 
 def _read(source: bytes | str | Path, mime: str, today: date) -> PassportReading | None:
+    from .locate import attempts, find_bands, load_pages
+
     started = time.monotonic()
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
@@ -83,7 +94,7 @@ def _read(source: bytes | str | Path, mime: str, today: date) -> PassportReading
     best: PassportReading | None = None
     for page in pages:
         for band in find_bands(page):
-            for image in _attempts(band.image):
+            for image in attempts(band.image):
                 reading = parse(ocr.read_lines(image), today)
                 if reading is not None and (best is None or _score(reading) > _score(best)):
                     best = reading
@@ -92,29 +103,6 @@ def _read(source: bytes | str | Path, mime: str, today: date) -> PassportReading
                 if time.monotonic() - started > _BUDGET_SECONDS:
                     return best
     return best
-
-
-def _attempts(band: Gray) -> list[Gray]:
-    """The band both ways up, likelier first, then cleaned up (the check digits tell which
-    reading is right)."""
-    upside_down = np.asarray(cv2.rotate(band, cv2.ROTATE_180), dtype=np.uint8)
-    first, second = (band, upside_down) if _looks_upright(band) else (upside_down, band)
-    return [first, second, _cleaned(first), _cleaned(second)]
-
-
-def _looks_upright(band: Gray) -> bool:
-    """Whether the band's right end holds less ink than its left: the fillers ('<', thin) pad
-    the lines on the right, and every line starts with dense letters or digits."""
-    _, ink = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    quarter = ink.shape[1] // 4
-    return bool(ink[:, -quarter:].mean() <= ink[:, :quarter].mean())
-
-
-def _cleaned(band: Gray) -> Gray:
-    """Evened-out lighting and a little sharpening, for a dim or soft photo."""
-    equalized = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 16)).apply(band)
-    soft = cv2.GaussianBlur(equalized, (0, 0), 2.0)
-    return np.asarray(cv2.addWeighted(equalized, 1.6, soft, -0.6, 0), dtype=np.uint8)
 
 
 def _score(reading: PassportReading) -> int:

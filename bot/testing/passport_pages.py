@@ -139,7 +139,15 @@ _GIVEN = [
 _NATIONALITIES = ["GBR", "D", "FRA", "USA", "NLD", "JPN", "VNM", "LAO", "MMR", "AUS", "IRL", "NGA"]
 # Document numbers mix the shapes passports use, including letters that look like digits
 # (O, I, S, B, Z, G) and short numbers padded with fillers.
-_NUMBER_SHAPES = ["AA9999999", "999999999", "A9999999", "99A999999", "AA999999", "9999999", "A99999999"]
+_NUMBER_SHAPES = [
+    "AA9999999",
+    "999999999",
+    "A9999999",
+    "99A999999",
+    "AA999999",
+    "9999999",
+    "A99999999",
+]
 
 
 def identities(count: int = 36, seed: int = 9303) -> list[Identity]:
