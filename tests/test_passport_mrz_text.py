@@ -77,16 +77,22 @@ def test_letters_in_digit_fields_and_digits_in_letter_fields_are_repaired() -> N
 
 
 def test_the_document_number_is_repaired_only_where_its_check_digit_decides() -> None:
-    # O for 0: one swap brings the check digit back, and only one does.
-    reading = read(SPECIMEN[0], "L8989O2C36UTO7408122F1204159ZE184226B<<<<<10")
-    assert reading.number.value == "L898902C3"
-    assert reading.number.status is FieldStatus.VERIFIED
-    assert reading.valid
-    # B for 8: swapping it back satisfies the check digit, but so does swapping the other 8
-    # to a B ("LB9B902C3"): two repairs as likely as each other, so neither is offered.
-    reading = read(SPECIMEN[0], "L89B902C36UTO7408122F1204159ZE184226B<<<<<10")
+    # O for 0 and B for 8, each a letter among digits: swapping it back restores the check
+    # digit, and no other swap does.
+    for misread in ("L8989O2C3", "L89B902C3"):
+        reading = read(SPECIMEN[0], misread + SPECIMEN[1][9:])
+        assert reading.number.value == "L898902C3"
+        assert reading.number.status is FieldStatus.VERIFIED
+        assert reading.valid
+
+
+def test_a_misread_digit_in_the_number_is_not_repaired_by_a_lucky_swap() -> None:
+    # The 2 read as 3: no odd one out to swap, so the number is reported unverified (swapping
+    # the C's neighbours or the 8s would satisfy the check digit by chance with a wrong value).
+    reading = read(SPECIMEN[0], "L898903C3" + SPECIMEN[1][9:])
     assert reading.number.value is None
-    assert reading.number.status is FieldStatus.UNVERIFIED
+    assert reading.number.check_digit_ok is False
+    assert reading.birth_date.value == date(1974, 8, 12)
 
 
 def test_a_failing_check_digit_leaves_the_field_unverified_and_not_offered() -> None:

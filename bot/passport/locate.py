@@ -195,10 +195,15 @@ def _cut(gray: Gray, rect: Rect) -> Gray | None:
 def _trim(band: Gray) -> Gray:
     """The band cut down to its two densest neighbouring text lines (the MRZ), with a margin.
 
-    The blob's rectangle can sit off-centre (a page edge or nearby print joins it), so the band
-    is cut tall and then trimmed by its rows' ink: the MRZ's lines are the longest and densest.
+    The blob's rectangle can sit off-centre, or hold one line only, so the band is cut tall
+    and trimmed here by the rows' print. Print is measured by a black-hat filter about a
+    character wide, so a dark table or page edge in the band counts as nothing, and a text
+    line is a run of such rows about one character high; the MRZ's two lines are the longest
+    and densest pair.
     """
-    _, ink = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (_TARGET_PITCH, _TARGET_PITCH))
+    strokes = cv2.morphologyEx(band, cv2.MORPH_BLACKHAT, kernel)
+    _, ink = cv2.threshold(strokes, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     density = ink.mean(axis=1) / 255.0
     rows = density > 0.05
     runs: list[tuple[int, int, float]] = []
@@ -207,15 +212,17 @@ def _trim(band: Gray) -> Gray:
         if is_text and start is None:
             start = y
         elif not is_text and start is not None:
-            if y - start >= _TARGET_PITCH // 3:
+            if _TARGET_PITCH // 2 <= y - start <= _TARGET_PITCH * 2:
                 runs.append((start, y, float(density[start:y].sum())))
             start = None
-    if len(runs) < 2:
+    pairs = [
+        (a[0], b[1], a[2] + b[2])
+        for a, b in itertools.pairwise(runs)
+        if b[0] - a[1] <= _TARGET_PITCH * 2
+    ]
+    if not pairs:
         return band
-    top, bottom, _ = max(
-        ((a[0], b[1], a[2] + b[2]) for a, b in itertools.pairwise(runs)),
-        key=lambda run: run[2],
-    )
+    top, bottom, _ = max(pairs, key=lambda pair: pair[2])
     margin = _TARGET_PITCH * 2 // 3
     return band[max(0, top - margin) : min(band.shape[0], bottom + margin)]
 

@@ -169,7 +169,10 @@ def _repair_number(number: str, check: str, most_changes: int = 3) -> str | None
         return None
     if hash_string(number) == check:
         return number
-    ambiguous = [i for i, c in enumerate(number) if c in _ALIKE]
+    # Only an odd one out is swapped: a letter among digits or a digit among letters. The
+    # composite check digit weighs the number exactly as its own does, so it cannot catch a
+    # wrong repair; swapping anywhere would too often "repair" some other misread character.
+    ambiguous = [i for i, c in enumerate(number) if c in _ALIKE and _odd_one_out(number, i)]
     for changes in range(1, min(len(ambiguous), most_changes) + 1):
         found = set()
         for positions in itertools.combinations(ambiguous, changes):
@@ -184,6 +187,15 @@ def _repair_number(number: str, check: str, most_changes: int = 3) -> str | None
         if found:
             return None  # two repairs as likely as each other: neither is offered
     return None
+
+
+def _odd_one_out(number: str, position: int) -> bool:
+    """Whether the character's neighbours are all of the class its look-alike belongs to."""
+    swapped_is_digit = _ALIKE[number[position]].isdigit()
+    neighbours = [
+        number[i] for i in (position - 1, position + 1) if 0 <= i < len(number) and number[i] != "<"
+    ]
+    return bool(neighbours) and all(n.isdigit() == swapped_is_digit for n in neighbours)
 
 
 def _reading(first: _Line1, second: _Line2, today: date) -> PassportReading | None:
