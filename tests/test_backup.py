@@ -107,7 +107,9 @@ async def test_a_backup_taken_while_the_bot_writes_brings_up_a_new_bot_with_ever
     await member.command("new")
     taking = asyncio.create_task(cli("backup", str(dest), data=data))
     typed = 0
-    for spec in VOLUNTEER_FIELDS[:5]:
+    # However long the backup takes, the field after the last one typed is a typed one too
+    # (the sixth question is answered with a button).
+    for spec in VOLUNTEER_FIELDS[:4]:
         if taking.done() and typed:
             break
         await member.say(answers[spec.key])
