@@ -214,7 +214,7 @@ async def test_reading_runs_off_the_event_loop() -> None:
 
     async def reading() -> PassportReading | None:
         try:
-            return await read_passport(data, "image/png")
+            return await read_passport(data, "image/png", today=TODAY)
         finally:
             reading_done.set()
 
