@@ -3,10 +3,11 @@
 The upload is a phone photo, an image file or a PDF scan: the page may be anywhere on it, at
 any angle, lit unevenly. The MRZ is the one place where two long lines of evenly spaced
 characters sit together, so after a black-hat filter (dark print on light paper, whatever the
-lighting) and a horizontal gradient, closing the gaps between characters and between the two
-lines turns it into one long, thin blob; its minimum-area rectangle gives both the band and
-the skew. Upright and sideways are both tried (the blob is only long along the text), and the
-caller reads each band both ways up: the check digits tell which reading is the right one.
+lighting) and a horizontal gradient, closing the gaps between characters (and, when they are
+close, between the two lines) turns it into a long, thin blob; its minimum-area rectangle gives
+both the band and the skew. Upright and sideways are both tried (the blob is only long along
+the text). The band is cut level and tall, then trimmed to its two densest text lines; the
+caller reads it both ways up: the check digits tell which reading is the right one.
 """
 
 from __future__ import annotations
