@@ -6,17 +6,22 @@ Draws `--people` passport data pages (`bot/testing/passport_pages.py`), each as 
 a phone photo and a scanned PDF, then reads them one after another with `read_passport`
 (the worker thread included), and prints the median, 95th percentile and worst wall time
 per kind, how many read with every field exact, and the event loop's worst delay meanwhile
-(a 10 ms ticker: what other users' updates would wait). Needs Tesseract and `fonts-ocr-b`.
+(a 10 ms ticker: what other users' updates would wait), then the worst case: a page of print
+with no zone, where every attempt is made. Needs Tesseract and `fonts-ocr-b`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
+import random
 import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -75,6 +80,28 @@ async def run(people: int) -> None:
             f"{ms(max(values)):>8}  {exact[kind]}/{len(values)}"
         )
     print(f"event loop's worst delay meanwhile: {ms(worst_delay)} ms")
+    # The worst case: a page with print but no zone, where every attempt is made.
+    no_zone = []
+    for seed in range(3):
+        data = text_page(seed)
+        started = time.perf_counter()
+        assert await read_passport(data, "image/jpeg", today=TODAY) is None
+        no_zone.append(time.perf_counter() - started)
+    print(f"a page of print without a zone: worst {ms(max(no_zone))} ms of 3")
+
+
+def text_page(seed: int) -> bytes:
+    """A photo-sized page of lines of text and no MRZ."""
+    rng = random.Random(seed)
+    page = Image.new("RGB", (1280, 960), (240, 240, 232))
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(26)
+    for y in range(40, 920, 44):
+        words = rng.choices(["FOUNDATION", "VOLUNTEER", "CHIANG MAI", "2026", "LETTER"], k=6)
+        draw.text((40, y), " ".join(words), font=font, fill=(20, 20, 20))
+    out = io.BytesIO()
+    page.save(out, format="JPEG", quality=80)
+    return out.getvalue()
 
 
 def main() -> None:

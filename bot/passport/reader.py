@@ -22,8 +22,9 @@ from .mrz_text import parse
 
 log = logging.getLogger(__name__)
 
-# At most this many OCR runs per upload (about 0.15 s of CPU each): a page without a readable
-# zone costs about a second, and the outcome never depends on how busy the machine is.
+# At most this many OCR runs per upload (about 0.15 s of CPU each), a count rather than a time
+# so that the outcome never depends on how busy the machine is. A band that neither way up
+# reads as a zone is not tried again cleaned: a page without a zone costs four runs.
 _MOST_ATTEMPTS = 6
 _SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
@@ -105,7 +106,10 @@ def _read(source: bytes | str | Path, mime: str, today: date) -> PassportReading
     tried = 0
     for page in pages:
         for band in find_bands(page):
-            for image in attempts(band.image):
+            upright, upside_down, *cleaned = attempts(band.image)
+            for image in (upright, upside_down, *cleaned):
+                if image is cleaned[0] and best is None:
+                    break  # neither way up looked like a zone: cleaning will not make one
                 reading = parse(ocr.read_lines(image), today)
                 tried += 1
                 if reading is not None and (best is None or _score(reading) > _score(best)):
