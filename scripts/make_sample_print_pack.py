@@ -3,10 +3,9 @@
     python scripts/make_sample_print_pack.py [--pages N] [--out docs]
 
 Writes ``sample-print-pack.pdf``, the editable ``sample-print-pack.docx`` (memo and
-certificates, as sent with the PDF) and, with pdftoppm installed or pypdfium2 (a dev
-dependency), PNG images of the PDF's first N pages (``sample-print-pack-p1.png`` ...). The
-case is made up (``bot.issuance.sample``); offices and wording come from
-``bot/issuance/office.toml``.
+certificates, as sent with the PDF) and, with pdftoppm installed or pypdfium2 (a dependency),
+PNG images of the PDF's first N pages (``sample-print-pack-p1.png`` ...). The case is made up
+(``bot.issuance.sample``); offices and wording come from ``bot/issuance/office.toml``.
 """
 
 from __future__ import annotations
