@@ -25,6 +25,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks
 from bot.field_rules import FieldError
+from bot.sandbox import samples
 from bot.services.cases import actor_of
 from bot.services.volunteer_form import VOLUNTEER_FIELDS
 from bot.testing.fake_telegram import FakeTelegram, FakeUser
@@ -73,7 +74,7 @@ from tests.security_support import (
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 encode = callbacks.encode
-SCAN = b"%PDF-1.7\n% signed certificate scan\n1 0 obj << >> endobj\ntrailer\n%%EOF\n"
+SCAN = samples.pdf("Signed certificate scan")
 
 
 @dataclass
