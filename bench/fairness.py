@@ -1,26 +1,27 @@
 """Fairness under a flood: another person's answer times while one account sends 1,000 messages.
 
-    python bench/fairness.py [--flood 1000] [--actions 100]
+    python bench/fairness.py [--flood 1000] [--seconds 10] [--actions 30]
 
 Each scenario runs in this process against its own ``FakeTelegram`` on 127.0.0.1 (no flood
 limits at the fake), with a fresh small database (``tests.conftest.seed_world``: a member of
 a foundation and an officer; the size of the database does not matter here, the queueing
-does). One account (a foundation member) sends ``--flood`` ``/help`` messages as fast as the
-fake takes them (all queued within a few milliseconds, the worst case); at the same moment an
-officer starts ``--actions`` actions, one after the other, each awaited and followed by
-0.3 s (``PACE``; a person's fastest, under the flood limit): ``/start`` and ``/dashboard`` in
-turn. An action's time runs from the update being queued at the fake to the
-bot's answer being recorded there. Scenarios:
+does). One account (a foundation member) sends ``--flood`` ``/help`` messages, all at once
+(queued at the fake within milliseconds, the worst case) and, in a second round, spread evenly
+over ``--seconds``; as the flood starts, an officer does ``--actions`` actions, each awaited
+and followed by 0.3 s (``PACE``: a person's fastest, under the flood limit): ``/start`` and
+``/dashboard`` in turn. An action's time runs from the update being queued at the fake to the
+bot's answer being recorded there. Scenarios, per flood:
 
 - bare echo: a minimal PTB ``Application`` with one ``MessageHandler`` that replies (PTB's
-  default, one update at a time), without and with the flood: what a flood does to any bot
-  that handles updates in arrival order;
-- the bot without a flood;
-- the bot under the flood with its per-person turns and flood limit (the defaults);
-- the bot under the flood with per-person turns only (``flood_limit`` 0): concurrency alone.
+  default, one update at a time): what a flood does to any bot handling updates in order;
+- the bot before issue 14: PTB's default processor (one update at a time), no flood limit
+  (patched in here; bench only);
+- the bot with per-person turns only (``flood_limit`` 0): concurrency alone;
+- the bot as configured by default: per-person turns and the flood limit.
 
-It prints median, 95th percentile and maximum in milliseconds, how many of the flood's
-messages the bot answered, and how many "please slow down" notices it sent.
+It prints the officer's first answer time, median, 95th percentile and maximum in
+milliseconds, how many of the flood's messages the bot answered, and how many "please slow
+down" notices it sent.
 """
 
 from __future__ import annotations

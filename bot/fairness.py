@@ -8,6 +8,10 @@ so a conversation never sees a message before the one sent ahead of it is handle
 people's updates run beside them. At most ``RUNNING`` updates run at once, and an update waiting
 for its own person's earlier one holds no running slot: a flooder's queue delays nobody else.
 
+PTB warns that a ``ConversationHandler`` needs updates one by one: it does within one
+conversation, and ours are all per user (``per_user=True``, checked by
+``tests/test_fairness.py``), so every update of a conversation waits for its person's turn.
+
 The flood limit is a sliding window per person (``judge``, a pure rule): far above what anyone
 does by hand, and stricter for someone with no role yet (nobody has invited or appointed them).
 Updates over it are dropped where they arrive, before any database work; the person is told

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from telegram.ext import ConversationHandler
 
 from bot.config import Settings
 from bot.fairness import SLOW_DOWN, FloodRule, Person, Verdict, judge
@@ -66,6 +67,18 @@ def test_a_flood_is_cut_to_the_limit_and_newcomers_get_less() -> None:
     assert set(verdicts[RULE.newcomer : RULE.limit]) == {Verdict.ASK_ROLE}
     assert verdicts[-1] is Verdict.DROP
     assert drops(FloodRule(10, 0, 0), Role.NONE, flood) == 0  # 0: no limit
+
+
+async def test_every_conversation_is_per_user(fake: FakeTelegram, tmp_path: Path) -> None:
+    """Turns are per person: a conversation shared by several people would need more."""
+    async with BotUnderTest.start(fake, tmp_path) as bot:
+        conversations = [
+            h
+            for group in bot.application.handlers.values()
+            for h in group
+            if isinstance(h, ConversationHandler)
+        ]
+    assert conversations and all(c.per_user for c in conversations)
 
 
 def requests_to(fake: FakeTelegram, chat_id: int, method: str) -> list[RecordedRequest]:
