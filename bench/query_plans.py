@@ -33,16 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import aiosqlite
 
 from bench.common import load, machine
-from bench.reminder_scan import Clock, scan_time
+from bench.reminder_scan import scan_time
 from bench.seed import describe, ensure_seeded, seeded_copy
 from bot.app import open_services
 from bot.config import Settings
-from bot.services.applications import ApplicationService
-from bot.services.cases import CaseService
-from bot.services.officers import OfficerService
-from bot.services.reminders import ReminderService
+from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import DEFAULT_TOKEN
-from bot.workdays import WorkCalendar
 from bot.workflow import Bucket
 from storage import outbox as outbox_repo
 from storage import ptb_state
@@ -110,16 +106,10 @@ async def exercise(capture: Capture, db_path: Path, data_dir: Path, as_of: Any) 
     finally:
         conn.close()
     settings = Settings(_env_file=None, bot_token=DEFAULT_TOKEN, data_dir=data_dir)
-    services = await open_services(settings)
+    clock = ManualClock(scan_time(as_of))
+    services = await open_services(settings, clock)
     try:
-        clock = Clock(scan_time(as_of))
-        calendar = WorkCalendar(settings.tz)
-        cases = CaseService(services.db, services.checklist, clock, calendar)
-        officers = OfficerService(cases, settings.tz)
-        apps = ApplicationService(services.db, cases, services.privacy.version, clock, settings.tz)
-        reminders = ReminderService(
-            services.db, cases, services.catalogs, settings.reminders, calendar, clock
-        )
+        officers, apps, reminders = services.officers, services.applications, services.reminders
         capture.flow = "identify"
         await services.users.seen(officer, "someone new", "th")  # a changed name: the write
         await services.users.seen(officer, "someone new", "th")

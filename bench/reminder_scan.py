@@ -32,21 +32,13 @@ from bench.common import load, machine, median, ms
 from bench.seed import describe, ensure_seeded, seeded_copy
 from bot.app import open_services
 from bot.config import Settings
-from bot.services.cases import CaseService
-from bot.services.reminders import ReminderService, ScanReport
+from bot.services.reminders import ScanReport
+from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import DEFAULT_TOKEN
 from bot.workdays import BANGKOK, WorkCalendar
 from storage import outbox as outbox_repo
 
 TARGET = 0.200
-
-
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def count_statements() -> list[int]:
@@ -90,14 +82,10 @@ async def main(repeats: int) -> int:
             api_base_url="http://127.0.0.1:9/bot",
             data_dir=data_dir,
         )
-        services = await open_services(settings)
+        clock = ManualClock(scan_time(seeded.as_of))
+        services = await open_services(settings, clock)
         try:
-            clock = Clock(scan_time(seeded.as_of))
-            calendar = WorkCalendar(settings.tz)
-            cases = CaseService(services.db, services.checklist, clock, calendar)
-            reminders = ReminderService(
-                services.db, cases, services.catalogs, settings.reminders, calendar, clock
-            )
+            reminders = services.reminders
             open_cases = await services.db.fetchone(
                 "SELECT COUNT(*) FROM cases WHERE status NOT IN"
                 " ('draft', 'completed', 'returned', 'not_approved', 'withdrawn', 'abandoned')"

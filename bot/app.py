@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot.checklist import Checklist, load_checklist
+from bot.clock import Clock, system_clock
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.fairness import PersonalUpdateProcessor, flood_rule
 from bot.fairness import attach as attach_fairness
@@ -54,14 +55,14 @@ from handlers.officer import issuance as officer_issuance
 from handlers.officer import join as officer_join
 from handlers.officer import review as officer_review
 from handlers.officer import review_input as officer_review_input
-from storage.clock import utcnow
 from storage.db import Database
 from storage.migrate import migrate
 
 logger = logging.getLogger(__name__)
 
 
-async def open_services(settings: Settings) -> Services:
+async def open_services(settings: Settings, clock: Clock = system_clock) -> Services:
+    """Every resource the bot needs; ``clock`` is the one source of "now" for all of them."""
     # Every file first: a broken one stops start-up before anything is opened or written.
     catalogs = load_catalogs(settings.locales_dir, tz=settings.tz)
     checklist = load_checklist(settings.checklist_file)
@@ -71,7 +72,7 @@ async def open_services(settings: Settings) -> Services:
     settings.data_dir.chmod(0o700)
     db = await Database.open(settings.database_path)
     try:
-        return await _services(settings, db, catalogs, checklist, privacy, offices)
+        return await _services(settings, clock, db, catalogs, checklist, privacy, offices)
     except BaseException:
         # aiosqlite's thread would keep the process alive after a failed start.
         await db.close()
@@ -80,16 +81,16 @@ async def open_services(settings: Settings) -> Services:
 
 async def _services(
     settings: Settings,
+    clock: Clock,
     db: Database,
     catalogs: Catalogs,
     checklist: Checklist,
     privacy: PrivacyNotice,
     offices: IssuanceConfig,
 ) -> Services:
-    applied = await migrate(db)
+    applied = await migrate(db, clock=clock)
     if applied:
         logger.info("applied migrations: %s", ", ".join(applied))
-    clock = utcnow
     calendar = WorkCalendar(settings.tz)
     cases = CaseService(db, checklist, clock, calendar)
     invites = InviteService(db, clock)
@@ -214,9 +215,11 @@ async def set_command_menus(application: CertBotApplication) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings, poll_timeout: int = 10) -> AsyncIterator[CertBotApplication]:
+async def running(
+    settings: Settings, poll_timeout: int = 10, clock: Clock = system_clock
+) -> AsyncIterator[CertBotApplication]:
     """The bot, started and polling; stopped and closed on exit. Used by ``run`` and tests."""
-    services = await open_services(settings)
+    services = await open_services(settings, clock)
     try:
         application = build_application(services)
         async with application:  # initialize() ... shutdown(), which flushes persistence

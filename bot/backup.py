@@ -20,7 +20,7 @@ import hashlib
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -29,9 +29,9 @@ from typing import BinaryIO, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.files import FileStore
-from storage.clock import utcnow
 
 MANIFEST = "manifest.json"
 DATABASE = "bot.sqlite3"
@@ -77,7 +77,7 @@ def _layout(data_dir: Path) -> tuple[Path, FileStore]:
 # --- backup -------------------------------------------------------------------------------------
 
 
-def backup(data_dir: Path, dest: Path, clock: Callable[[], datetime] = utcnow) -> Manifest:
+def backup(data_dir: Path, dest: Path, clock: Clock = system_clock) -> Manifest:
     """Write a backup of ``data_dir`` into ``dest`` (new or empty)."""
     database, store = _layout(data_dir)
     if not database.is_file():
@@ -160,7 +160,9 @@ def _copy_file(source: Path, target: Path, sha256: str) -> int:
 # --- restore ------------------------------------------------------------------------------------
 
 
-def restore(backup_dir: Path, data_dir: Path, *, force: bool = False) -> Manifest:
+def restore(
+    backup_dir: Path, data_dir: Path, *, force: bool = False, clock: Clock = system_clock
+) -> Manifest:
     """Bring ``data_dir`` back to the backup; refuses a non-empty one unless ``force``.
 
     With ``force`` the database in place is kept beside the restored one, renamed
@@ -172,7 +174,7 @@ def restore(backup_dir: Path, data_dir: Path, *, force: bool = False) -> Manifes
         raise BackupError(f"{data_dir} is not empty: restore into an empty one, or use --force")
     _private_dir(data_dir)
     if database.exists():
-        _set_aside(database)
+        _set_aside(database, clock)
     # Files first: the database never names a file that is not there yet.
     _private_dir(store.root)
     source = FileStore(backup_dir / FILES)
@@ -203,7 +205,7 @@ def verify(backup_dir: Path) -> tuple[Manifest, list[str]]:
     return manifest, hashes
 
 
-def _set_aside(database: Path) -> None:
+def _set_aside(database: Path, clock: Clock) -> None:
     """Keep the replaced database as one file, and make sure no bot has it open."""
     try:
         with closing(sqlite3.connect(database, timeout=0, isolation_level=None)) as conn:
@@ -214,7 +216,7 @@ def _set_aside(database: Path) -> None:
         raise BackupError(f"{database} is in use: stop the bot before restoring") from None
     for suffix in ("-wal", "-shm"):
         database.with_name(database.name + suffix).unlink(missing_ok=True)
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock().strftime("%Y%m%dT%H%M%SZ")
     kept = database.with_name(f"{database.name}.replaced-{stamp}")
     os.replace(database, kept)
     kept.chmod(0o600)

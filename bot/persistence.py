@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -48,12 +49,15 @@ from telegram.ext import BasePersistence, PersistenceInput
 from storage import ptb_state
 
 if TYPE_CHECKING:
-    # PTB's own aliases for the callback-data and conversation shapes (typing only).
-    from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
-
     from storage.db import Database
 
 JSONDict = dict[str, Any]
+# The shapes BasePersistence's methods take and return, spelled as PTB documents them. PTB
+# names them only in a private module (telegram.ext._utils.types), which may move in any
+# release; mypy checks these against PTB's signatures, so a change there fails the type check.
+ConversationKey = tuple[int | str, ...]
+ConversationDict = MutableMapping[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 USER_DATA = "user_data"
 CHAT_DATA = "chat_data"

@@ -8,12 +8,13 @@ from typing import Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.checklist import Checklist
+from bot.clock import Clock
 from bot.config import Settings
 from bot.files import FileStore
 from bot.i18n import Catalogs, Translator
 from bot.privacy import PrivacyNotice
 from bot.services.applications import ApplicationService
-from bot.services.cases import CaseService, Clock
+from bot.services.cases import CaseService
 from bot.services.corrections import CorrectionService
 from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService

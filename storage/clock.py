@@ -12,4 +12,6 @@ def to_db(moment: datetime) -> str:
 
 
 def utcnow() -> datetime:
+    """The system clock. The running bot never calls it directly: it is injected
+    (``bot.clock.system_clock``) so tests can pass a clock of their own."""
     return datetime.now(UTC)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from storage.clock import utcnow
 from storage.db import Database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -47,8 +49,10 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-async def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
-    """Apply pending migrations in order; return the names applied now."""
+async def migrate(
+    db: Database, directory: Path = MIGRATIONS_DIR, *, clock: Callable[[], datetime] = utcnow
+) -> list[str]:
+    """Apply pending migrations in order; return the names applied now (stamped by ``clock``)."""
     await db.conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
@@ -71,7 +75,7 @@ async def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
             await conn.execute(
                 "INSERT INTO schema_migrations(version, name, checksum, applied_at)"
                 " VALUES (?, ?, ?, ?)",
-                (migration.version, migration.name, migration.checksum, _now()),
+                (migration.version, migration.name, migration.checksum, _stamp(clock())),
             )
         done.append(migration.name)
     return done
@@ -95,5 +99,5 @@ def _split(script: str) -> list[str]:
     return statements
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

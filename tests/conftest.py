@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bot.checklist import Checklist, load_checklist
+from bot.testing.clock import ManualClock
 from bot.workflow import Role
 from storage import foundations as foundations_repo
 from storage import users as users_repo
@@ -17,22 +18,10 @@ from storage.db import Database
 from storage.migrate import migrate
 
 
-class FakeClock:
-    """A clock tests move by hand; starts on a Thursday morning in Bangkok."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> ManualClock:
+    """A clock tests move by hand; starts on a Thursday morning in Bangkok."""
+    return ManualClock()
 
 
 @pytest.fixture
@@ -65,7 +54,7 @@ class World:
 
 
 @pytest.fixture
-async def world(db: Database, clock: FakeClock) -> World:
+async def world(db: Database, clock: ManualClock) -> World:
     return await seed_world(db, clock())
 
 

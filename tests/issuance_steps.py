@@ -15,17 +15,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import icalendar
-import pytest
 
-from bot import app as bot_app
 from bot import callbacks
 from bot.sandbox import samples
+from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import FakeEvent, FakeTelegram, FakeUser, SentMessage
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Status
 from handlers.officer import issuance_codes as codes
 from storage.models import Case
-from tests.conftest import FakeClock, World, seed_world
+from tests.conftest import World, seed_world
 from tests.foundation_steps import submitted_case
 
 NOW = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)  # Thursday, 09:00 in Bangkok
@@ -38,14 +37,12 @@ SIGNED_SCAN = samples.pdf("Signed certificate scan")
 
 @asynccontextmanager
 async def issuance_bot(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, seed: bool = True
+    fake: FakeTelegram, tmp_path: Path, *, seed: bool = True
 ) -> AsyncIterator[tuple[BotUnderTest, World]]:
     """The real bot on the fixed clock, with the conftest world of people seeded (once: a
     restart on the same ``tmp_path`` passes ``seed=False``)."""
-    clock = FakeClock(NOW)
-    # ``open_services`` gives every service this one clock.
-    monkeypatch.setattr(bot_app, "utcnow", clock)
-    async with BotUnderTest.start(fake, tmp_path) as bot:
+    clock = ManualClock(NOW)
+    async with BotUnderTest.start(fake, tmp_path, clock=clock) as bot:
         if seed:
             world = await seed_world(bot.services.db, clock())
         else:

@@ -14,12 +14,13 @@ import pytest
 from bot.checklist import Checklist
 from bot.services.cases import CaseService
 from bot.services.errors import CaseNotFound, StaleAppointment
+from bot.testing.clock import ManualClock
 from bot.workflow import PreconditionFailed, Status
 from storage import appointments as appointments_repo
 from storage.db import Database
 from storage.migrate import MIGRATIONS_DIR, migrate
 from storage.models import Case
-from tests.conftest import FakeClock, World
+from tests.conftest import World
 from tests.test_case_service import draft_with_documents
 
 DEC_3_10AM = dt.datetime(2026, 12, 3, 3, 0, tzinfo=dt.UTC)  # 10:00 in Bangkok
@@ -27,7 +28,7 @@ DEC_8_1PM = dt.datetime(2026, 12, 8, 6, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def service(db: Database, checklist: Checklist, clock: FakeClock) -> CaseService:
+def service(db: Database, checklist: Checklist, clock: ManualClock) -> CaseService:
     return CaseService(db, checklist, clock)
 
 

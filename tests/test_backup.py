@@ -29,8 +29,6 @@ ENV = {
     "CERTBOT_OUTBOX_PER_CHAT_INTERVAL": "0",
     "CERTBOT_REMINDERS_ENABLED": "false",
 }
-# Typed answers given while the backup runs; the next field is typed too, after it.
-DURING = 4
 VOLUNTEERS = ("ANNA MARIA SCHMIDT", "JOHN PAUL SMITH", "MARIE CLAIRE DUPONT")
 # What must come back exactly; users are left out as their rows change on every update.
 COMPARED = ("foundations", "cases", "case_events", "attachments", "privacy_acceptances")
@@ -104,15 +102,14 @@ async def test_a_backup_taken_while_the_bot_writes_brings_up_a_new_bot_with_ever
     world, answers, t = seeded.world, seeded.answers, seeded.t
     member = Person(fake, fake.user(world.member, "Anna", language_code="en"))
 
-    # The member fills in a new application while the backup is taken: at least one answer,
-    # at most DURING while it runs (a slow backup on a busy machine outlasts them all), and
-    # then one more typed answer after it, whenever it ends.
+    # The member fills in a new application while the backup is taken.
     running = await BotProcess.start(fake, data, env=ENV)
     await member.command("new")
-    assert all(spec.key in answers for spec in VOLUNTEER_FIELDS[: DURING + 1]), "typed fields"
     taking = asyncio.create_task(cli("backup", str(dest), data=data))
     typed = 0
-    for spec in VOLUNTEER_FIELDS[:DURING]:
+    # However long the backup takes, the field after the last one typed is a typed one too
+    # (the sixth question is answered with a button).
+    for spec in VOLUNTEER_FIELDS[:4]:
         if taking.done() and typed:
             break
         await member.say(answers[spec.key])

@@ -13,13 +13,14 @@ from bot.checklist import Checklist
 from bot.i18n import decode_params
 from bot.services.cases import CaseService, FileMeta
 from bot.services.errors import CaseNotFound, InvalidInput, VersionConflict
+from bot.testing.clock import ManualClock
 from bot.workflow import IllegalTransition, NotAllowed, PreconditionFailed, Status
 from storage import attachments as attachments_repo
 from storage import events as events_repo
 from storage import outbox as outbox_repo
 from storage.db import Database
 from storage.models import Case, CaseEvent, OutboxMessage
-from tests.conftest import FakeClock, World
+from tests.conftest import World
 
 
 def pdf(name: str) -> FileMeta:
@@ -34,7 +35,7 @@ def pdf(name: str) -> FileMeta:
 
 
 @pytest.fixture
-def service(db: Database, checklist: Checklist, clock: FakeClock) -> CaseService:
+def service(db: Database, checklist: Checklist, clock: ManualClock) -> CaseService:
     return CaseService(db, checklist, clock)
 
 
@@ -66,7 +67,7 @@ def recipients(messages: list[OutboxMessage]) -> dict[int, str]:
 
 
 async def test_whole_workflow_with_a_correction_round(
-    service: CaseService, db: Database, world: World, clock: FakeClock
+    service: CaseService, db: Database, world: World, clock: ManualClock
 ) -> None:
     # --- The foundation fills a draft and submits it -------------------------------------
     case = await draft_with_documents(service, world)
@@ -272,7 +273,7 @@ async def test_two_concurrent_decisions_on_one_version_have_one_winner(
 
 
 async def test_two_processes_deciding_at_once_leave_one_winner(
-    db: Database, checklist: Checklist, clock: FakeClock, world: World
+    db: Database, checklist: Checklist, clock: ManualClock, world: World
 ) -> None:
     """Two separate connections, as two bot processes would have, race on one version."""
     first = CaseService(db, checklist, clock)
@@ -397,7 +398,7 @@ async def test_submit_needs_every_required_document(service: CaseService, world:
 
 
 async def test_the_officer_clock_is_kept_with_the_case_and_pauses_for_the_applicant(
-    service: CaseService, world: World, clock: FakeClock
+    service: CaseService, world: World, clock: ManualClock
 ) -> None:
     from bot.reminders import Stage
     from bot.services.cases import stage_clock

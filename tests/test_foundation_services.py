@@ -16,24 +16,25 @@ from bot.services.errors import CaseNotFound, VersionConflict
 from bot.services.foundations import FoundationService, NotAMember, PrivacyRequired
 from bot.services.invites import InviteService
 from bot.services.wizard import SUMMARY, StaleStep
+from bot.testing.clock import ManualClock
 from bot.workflow import IllegalTransition, NotAllowed, Role, Status
 from storage import cases as cases_repo
 from storage import foundation_queries as queries
 from storage import users as users_repo
 from storage.db import Database
-from tests.conftest import FakeClock, World
+from tests.conftest import World
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 PDF = b"%PDF-1.4 test"
 
 
 @pytest.fixture
-def cases(db: Database, checklist: Checklist, clock: FakeClock) -> CaseService:
+def cases(db: Database, checklist: Checklist, clock: ManualClock) -> CaseService:
     return CaseService(db, checklist, clock)
 
 
 @pytest.fixture
-def foundations(db: Database, cases: CaseService, clock: FakeClock) -> FoundationService:
+def foundations(db: Database, cases: CaseService, clock: ManualClock) -> FoundationService:
     return FoundationService(
         db, cases, InviteService(db, clock), load_privacy_notice(), clock, BANGKOK
     )
@@ -41,7 +42,7 @@ def foundations(db: Database, cases: CaseService, clock: FakeClock) -> Foundatio
 
 @pytest.fixture
 def applications(
-    db: Database, cases: CaseService, foundations: FoundationService, clock: FakeClock
+    db: Database, cases: CaseService, foundations: FoundationService, clock: ManualClock
 ) -> ApplicationService:
     return ApplicationService(db, cases, foundations.notice.version, clock, BANGKOK)
 
@@ -62,7 +63,7 @@ async def submitted(cases: CaseService, member: int) -> int:
 
 
 async def test_registration_needs_the_privacy_notice_and_a_newcomer(
-    foundations: FoundationService, db: Database, clock: FakeClock, world: World
+    foundations: FoundationService, db: Database, clock: ManualClock, world: World
 ) -> None:
     with pytest.raises(PrivacyRequired):
         await foundations.registration(world.stranger)
@@ -191,7 +192,7 @@ async def test_the_draft_case_follows_the_workplace_and_submits_with_the_shown_v
 
 
 async def test_corrections_only_while_the_case_waits_for_the_applicant(
-    cases: CaseService, db: Database, clock: FakeClock, world: World
+    cases: CaseService, db: Database, clock: ManualClock, world: World
 ) -> None:
     corrections = CorrectionService(db, cases, clock, BANGKOK)
     case_id = await submitted(cases, world.member)

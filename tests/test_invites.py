@@ -7,26 +7,27 @@ import hashlib
 import pytest
 
 from bot.services.invites import MAX_FAILURES, InviteError, InviteService, kind_of
+from bot.testing.clock import ManualClock
 from bot.workflow import Role
 from storage import invites as invites_repo
 from storage import users as users_repo
 from storage.db import Database
-from tests.conftest import FakeClock, World
+from tests.conftest import World
 
 
 @pytest.fixture
-def invites(db: Database, clock: FakeClock) -> InviteService:
+def invites(db: Database, clock: ManualClock) -> InviteService:
     return InviteService(db, clock)
 
 
-async def newcomer(db: Database, clock: FakeClock, user_id: int = 7001) -> int:
+async def newcomer(db: Database, clock: ManualClock, user_id: int = 7001) -> int:
     async with db.transaction() as conn:
         await users_repo.touch(conn, user_id, "New Person", "en", clock())
     return user_id
 
 
 async def test_a_member_invites_a_colleague_who_joins_the_same_foundation(
-    invites: InviteService, db: Database, clock: FakeClock, world: World
+    invites: InviteService, db: Database, clock: ManualClock, world: World
 ) -> None:
     code = await invites.create(world.member, "member")
     assert kind_of(code) == "member" and code.startswith("m_") and len(code) <= 64
@@ -49,7 +50,7 @@ async def test_a_member_invites_a_colleague_who_joins_the_same_foundation(
 
 
 async def test_officer_invites_are_for_admins_and_carry_the_province(
-    invites: InviteService, db: Database, clock: FakeClock, world: World
+    invites: InviteService, db: Database, clock: ManualClock, world: World
 ) -> None:
     with pytest.raises(InviteError):
         await invites.create(world.officer, "officer", province="50")
@@ -67,7 +68,7 @@ async def test_officer_invites_are_for_admins_and_carry_the_province(
 
 
 async def test_expired_revoked_and_conflicting_invites_are_refused(
-    invites: InviteService, db: Database, clock: FakeClock, world: World
+    invites: InviteService, db: Database, clock: ManualClock, world: World
 ) -> None:
     person = await newcomer(db, clock)
     old = await invites.create(world.member, "member")
@@ -94,7 +95,7 @@ async def test_expired_revoked_and_conflicting_invites_are_refused(
 
 
 async def test_guessing_is_slowed_down(
-    invites: InviteService, db: Database, clock: FakeClock, world: World
+    invites: InviteService, db: Database, clock: ManualClock, world: World
 ) -> None:
     person = await newcomer(db, clock)
     real = await invites.create(world.member, "member")

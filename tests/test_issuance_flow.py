@@ -40,9 +40,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 async def test_issuance_from_signing_to_completion_with_a_reschedule(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    async with issuance_bot(fake, tmp_path, monkeypatch) as (bot, world):
+    async with issuance_bot(fake, tmp_path) as (bot, world):
         presses = Presses(fake)
         case = await approved_case(bot, world)
         th, en = tr(bot, "th"), tr(bot, "en")
@@ -226,9 +226,9 @@ async def test_issuance_from_signing_to_completion_with_a_reschedule(
 
 
 async def test_a_half_made_appointment_survives_a_restart_and_can_be_dropped(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    async with issuance_bot(fake, tmp_path, monkeypatch) as (bot, world):
+    async with issuance_bot(fake, tmp_path) as (bot, world):
         case = await approved_case(bot, world)
         t = tr(bot, "th")
         officer = officer_user(bot, world)
@@ -239,7 +239,7 @@ async def test_a_half_made_appointment_survives_a_restart_and_can_be_dropped(
         await pressed(bot, officer, "14:00")
 
     # The bot restarts while the officer is typing the place.
-    async with issuance_bot(fake, tmp_path, monkeypatch, seed=False) as (bot, world):
+    async with issuance_bot(fake, tmp_path, seed=False) as (bot, world):
         await officer.send_text("ห้องรับรอง ชั้น 2")
         await bot.settle()
         await pressed(bot, officer, t.t("issuance.button.no_note"))

@@ -45,9 +45,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 async def test_closed_days_are_marked_and_refused_even_when_forged(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    async with issuance_bot(fake, tmp_path, monkeypatch) as (bot, world):
+    async with issuance_bot(fake, tmp_path) as (bot, world):
         presses = Presses(fake)
         case = await approved_case(bot, world)
         en, th = tr(bot, "en"), tr(bot, "th")
@@ -107,9 +107,9 @@ async def test_closed_days_are_marked_and_refused_even_when_forged(
 
 
 async def test_completion_waits_for_the_scan_and_a_closed_case_stays_closed(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    async with issuance_bot(fake, tmp_path, monkeypatch) as (bot, world):
+    async with issuance_bot(fake, tmp_path) as (bot, world):
         presses = Presses(fake)
         case = await approved_case(bot, world)
         t = tr(bot, "th")
@@ -196,9 +196,9 @@ async def test_completion_waits_for_the_scan_and_a_closed_case_stays_closed(
 
 
 async def test_a_member_may_change_their_mind_before_anything_is_saved(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    async with issuance_bot(fake, tmp_path, monkeypatch) as (bot, world):
+    async with issuance_bot(fake, tmp_path) as (bot, world):
         case = await approved_case(bot, world)
         issuance = bot.services.issuance
         when = issuance.local_moment(OPEN_DAY, dt.time(9, 30))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.testing.clock import ManualClock
 from bot.workflow import BUCKET_OF, Bucket, Status
 from storage import queue as queue_repo
 from storage.db import Database
-from tests.conftest import FakeClock, World
+from tests.conftest import World
 
 
 async def plan(db: Database, sql: str, params: tuple[object, ...]) -> str:
@@ -17,7 +18,7 @@ async def plan(db: Database, sql: str, params: tuple[object, ...]) -> str:
 
 
 async def test_the_bucket_column_matches_the_workflow_for_every_status(
-    db: Database, world: World, clock: FakeClock
+    db: Database, world: World, clock: ManualClock
 ) -> None:
     now = clock().isoformat()
     async with db.transaction() as conn:

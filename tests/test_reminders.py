@@ -13,12 +13,13 @@ from bot.i18n import Catalogs, decode_params, load_catalogs
 from bot.reminders import ReminderSettings
 from bot.services.cases import CaseService, FileMeta
 from bot.services.reminders import ReminderService
+from bot.testing.clock import ManualClock
 from bot.workdays import BANGKOK, WorkCalendar
 from bot.workflow import Status
 from storage import outbox as outbox_repo
 from storage.db import Database
 from storage.models import Case, OutboxMessage
-from tests.conftest import FakeClock, World
+from tests.conftest import World
 
 
 @pytest.fixture(scope="module")
@@ -27,18 +28,18 @@ def catalogs() -> Catalogs:
 
 
 @pytest.fixture
-def cases(db: Database, checklist: Checklist, clock: FakeClock) -> CaseService:
+def cases(db: Database, checklist: Checklist, clock: ManualClock) -> CaseService:
     return CaseService(db, checklist, clock, WorkCalendar())
 
 
 @pytest.fixture
 def reminders(
-    db: Database, cases: CaseService, catalogs: Catalogs, clock: FakeClock
+    db: Database, cases: CaseService, catalogs: Catalogs, clock: ManualClock
 ) -> ReminderService:
     return ReminderService(db, cases, catalogs, ReminderSettings(), WorkCalendar(), clock)
 
 
-def at(clock: FakeClock, y: int, m: int, d: int, hour: int = 9, minute: int = 0) -> None:
+def at(clock: ManualClock, y: int, m: int, d: int, hour: int = 9, minute: int = 0) -> None:
     """Set the clock to a Bangkok wall-clock time."""
     clock.now = dt.datetime(y, m, d, hour, minute, tzinfo=BANGKOK).astimezone(dt.UTC)
 
@@ -74,7 +75,7 @@ async def reminder_rows(db: Database, kind_prefix: str = "") -> list[OutboxMessa
 
 
 async def test_officers_are_reminded_on_the_right_working_day_across_thai_holidays(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 12, 3)  # Thursday
     case = await submitted(cases, world)
@@ -101,7 +102,7 @@ async def test_officers_are_reminded_on_the_right_working_day_across_thai_holida
 
 
 async def test_admins_are_told_when_a_case_is_past_twice_the_threshold(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)  # Monday
     await submitted(cases, world)
@@ -115,7 +116,7 @@ async def test_admins_are_told_when_a_case_is_past_twice_the_threshold(
 
 
 async def test_the_officer_clock_pauses_while_the_applicant_corrects(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 26)  # Thursday
     case = await submitted(cases, world)
@@ -143,7 +144,7 @@ async def test_the_officer_clock_pauses_while_the_applicant_corrects(
 
 
 async def test_the_foundation_is_reminded_at_7_and_14_days_warned_then_the_case_closes(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)
     case = await submitted(cases, world)
@@ -185,7 +186,7 @@ async def test_the_foundation_is_reminded_at_7_and_14_days_warned_then_the_case_
 
 
 async def test_reminders_missed_while_the_bot_was_down_are_not_sent_in_a_burst(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)
     case = await submitted(cases, world)
@@ -197,7 +198,7 @@ async def test_reminders_missed_while_the_bot_was_down_are_not_sent_in_a_burst(
 
 
 async def test_reminders_wait_for_the_morning_but_status_changes_do_not(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)
     case = await submitted(cases, world)
@@ -218,7 +219,7 @@ async def test_a_restart_neither_loses_nor_repeats_reminders(
     db: Database,
     cases: CaseService,
     catalogs: Catalogs,
-    clock: FakeClock,
+    clock: ManualClock,
     world: World,
 ) -> None:
     at(clock, 2026, 11, 2)
@@ -246,7 +247,7 @@ async def test_a_restart_neither_loses_nor_repeats_reminders(
 
 
 async def test_the_morning_digest_once_per_working_day_for_officers_who_want_it(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)
     case = await submitted(cases, world)
@@ -284,7 +285,7 @@ async def approved(cases: CaseService, world: World) -> Case:
 
 
 async def test_pickup_reminders_the_working_day_before_and_that_morning(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: FakeClock, world: World
+    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 12, 1)  # Tuesday
     case = await approved(cases, world)

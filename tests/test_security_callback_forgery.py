@@ -15,16 +15,16 @@ import datetime as dt
 import itertools
 import logging
 import secrets
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from bot import app as bot_app
 from bot import callbacks
+from bot.clock import Clock, system_clock
 from bot.services.invites import MAX_FAILURES, _hash
+from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import FakeTelegram, FakeUser
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Role, Status
@@ -35,7 +35,7 @@ from handlers.officer import codes as oc
 from handlers.officer import issuance_codes as ic
 from storage import cases as cases_repo
 from storage import users as users_repo
-from tests.conftest import FakeClock, World, seed_world
+from tests.conftest import World, seed_world
 from tests.security_support import (
     Reply,
     Stages,
@@ -59,8 +59,10 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @asynccontextmanager
-async def running(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[tuple[BotUnderTest, World]]:
-    async with BotUnderTest.start(fake, tmp_path, outbox_interval_seconds=0.01) as bot:
+async def running(
+    fake: FakeTelegram, tmp_path: Path, clock: Clock = system_clock
+) -> AsyncIterator[tuple[BotUnderTest, World]]:
+    async with BotUnderTest.start(fake, tmp_path, clock=clock, outbox_interval_seconds=0.01) as bot:
         unthrottle(bot)
         world = await seed_world(bot.services.db, bot.services.clock())
         yield bot, world
@@ -359,7 +361,7 @@ async def press_on_old_message(
     sent = bot.fake.message(user.id, message_id)
     assert sent is not None
     message = copy.deepcopy(sent.raw)
-    now = time.time()
+    now = bot.clock().timestamp()  # the bot's own "now", whatever clock it runs on
     message["date"] = int(now - age.total_seconds())
     message.pop("edit_date", None)
     if edited is not None:
@@ -449,11 +451,10 @@ def guess(kind: str) -> str:
 
 
 async def test_guessing_invitation_codes_is_slowed_down_per_person(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    clock = FakeClock(dt.datetime.now(dt.UTC))
-    monkeypatch.setattr(bot_app, "utcnow", clock)
-    async with running(fake, tmp_path) as (bot, world):
+    clock = ManualClock(dt.datetime.now(dt.UTC))
+    async with running(fake, tmp_path, clock) as (bot, world):
         t = bot.services.catalogs.for_language("en")
         invites = bot.services.invites
         guesser = fake.user(9101, "Mallory", language_code="en")
@@ -489,11 +490,10 @@ async def test_guessing_invitation_codes_is_slowed_down_per_person(
 
 
 async def test_used_expired_and_revoked_codes_are_refused(
-    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    clock = FakeClock(dt.datetime.now(dt.UTC))
-    monkeypatch.setattr(bot_app, "utcnow", clock)
-    async with running(fake, tmp_path) as (bot, world):
+    clock = ManualClock(dt.datetime.now(dt.UTC))
+    async with running(fake, tmp_path, clock) as (bot, world):
         t = bot.services.catalogs.for_language("en")
         invites, db = bot.services.invites, bot.services.db
         people = iter(range(9201, 9300))

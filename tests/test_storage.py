@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.testing.clock import ManualClock
 from bot.workflow import Status
 from storage import attachments as attachments_repo
 from storage import cases as cases_repo
@@ -14,7 +15,7 @@ from storage import events as events_repo
 from storage.cases import StaleVersion
 from storage.db import Database
 from storage.migrate import MIGRATIONS_DIR, MigrationError, migrate
-from tests.conftest import FakeClock, World
+from tests.conftest import World
 
 
 async def test_connection_uses_wal_foreign_keys_and_a_busy_timeout(db: Database) -> None:
@@ -80,7 +81,7 @@ async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None
         await db.close()
 
 
-async def _draft(db: Database, world: World, clock: FakeClock) -> int:
+async def _draft(db: Database, world: World, clock: ManualClock) -> int:
     async with db.transaction() as conn:
         case = await cases_repo.create_draft(
             conn,
@@ -96,7 +97,7 @@ async def _draft(db: Database, world: World, clock: FakeClock) -> int:
     return case.id
 
 
-async def test_the_event_log_is_append_only(db: Database, world: World, clock: FakeClock) -> None:
+async def test_the_event_log_is_append_only(db: Database, world: World, clock: ManualClock) -> None:
     case_id = await _draft(db, world, clock)
     async with db.transaction() as conn:
         await events_repo.append(
@@ -115,7 +116,9 @@ async def test_the_event_log_is_append_only(db: Database, world: World, clock: F
     assert len(await events_repo.for_case(db.conn, case_id)) == 1
 
 
-async def test_versions_refuse_a_stale_update(db: Database, world: World, clock: FakeClock) -> None:
+async def test_versions_refuse_a_stale_update(
+    db: Database, world: World, clock: ManualClock
+) -> None:
     case_id = await _draft(db, world, clock)
     async with db.transaction() as conn:
         updated = await cases_repo.update(conn, case_id, 1, clock(), volunteer_name="C D")
@@ -132,7 +135,7 @@ async def test_versions_refuse_a_stale_update(db: Database, world: World, clock:
 
 
 async def test_receipt_numbers_are_unique_per_office(
-    db: Database, world: World, clock: FakeClock
+    db: Database, world: World, clock: ManualClock
 ) -> None:
     first, second = await _draft(db, world, clock), await _draft(db, world, clock)
     async with db.transaction() as conn:
@@ -145,7 +148,7 @@ async def test_receipt_numbers_are_unique_per_office(
 
 
 async def test_a_new_revision_never_overwrites_the_reviewed_one(
-    db: Database, world: World, clock: FakeClock
+    db: Database, world: World, clock: ManualClock
 ) -> None:
     case_id = await _draft(db, world, clock)
 

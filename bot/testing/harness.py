@@ -7,6 +7,11 @@
         assert "ยินดีต้อนรับ" in somchai.last_message().text
 
 ``settle()`` returns once the bot has fetched and fully processed every update sent so far.
+A test that needs to set or move time passes a clock, and the bot reads "now" only from it:
+
+    clock = ManualClock()  # bot.testing.clock
+    async with BotUnderTest.start(fake, tmp_path, clock=clock) as bot:
+        clock.advance(days=31)
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from bot import logs
 from bot.app import running
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.runtime import CertBotApplication, Services
 from bot.testing.fake_telegram import FakeTelegram
@@ -56,6 +62,11 @@ class BotUnderTest:
     def services(self) -> Services:
         return self.application.services
 
+    @property
+    def clock(self) -> Clock:
+        """The bot's one source of "now" (the one passed to ``start``)."""
+        return self.services.clock
+
     async def settle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Every update sent so far is processed and every notification now due is sent.
 
@@ -88,8 +99,16 @@ class BotUnderTest:
     @classmethod
     @asynccontextmanager
     async def start(
-        cls, fake: FakeTelegram, data_dir: Path, **overrides: Any
+        cls,
+        fake: FakeTelegram,
+        data_dir: Path,
+        *,
+        clock: Clock = system_clock,
+        **overrides: Any,
     ) -> AsyncIterator[BotUnderTest]:
+        """The bot on ``clock`` (the system's unless a test passes a ``ManualClock``), with
+        ``overrides`` applied to its settings."""
         logs.quiet_noisy_loggers()  # as ``python -m bot`` does: a test's log is the service's
-        async with running(settings_for(fake, data_dir, **overrides), poll_timeout=1) as app:
+        settings = settings_for(fake, data_dir, **overrides)
+        async with running(settings, poll_timeout=1, clock=clock) as app:
             yield cls(fake, app)
