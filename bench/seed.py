@@ -17,7 +17,7 @@ What is seeded, over about two years of submissions that end at ``as_of`` (the s
   some abandoned after 30 days), considered, approved or not, sent for signing, a pickup
   appointment made and confirmed, the signed scan uploaded, completed; a few are withdrawn.
   Each step writes its event, its attachment rows and its (sent) notifications as the services
-  do, and the stage clocks are kept with ``bot.reminders.next_clock`` as ``CaseService`` keeps
+  do, and the stage clocks are kept with ``bot.reminders.next_clock`` as ``CaseKernel`` keeps
   them. Provinces work at different speeds and a few have a backlog, so that at ``as_of`` the
   open cases sit in every status, some of them overdue; about 1 % are drafts still being filled
   in (with the wizard's draft and conversation state, as the bot keeps them);

@@ -18,6 +18,11 @@ from telegram.ext import (
     PersistenceInput,
 )
 
+from bot.actions.application import ApplicationActions
+from bot.actions.consideration import ConsiderationActions
+from bot.actions.correction import CorrectionActions
+from bot.actions.issuance import IssuanceActions
+from bot.actions.review import ReviewActions
 from bot.checklist import Checklist, load_checklist
 from bot.clock import Clock, system_clock
 from bot.config import SUPPORTED_LANGUAGES, Settings
@@ -26,12 +31,12 @@ from bot.fairness import attach as attach_fairness
 from bot.files import FileStore
 from bot.i18n import Catalogs, load_catalogs
 from bot.issuance.config import IssuanceConfig, load_issuance_config
+from bot.kernel.kernel import CaseKernel
 from bot.outbox import OutboxWorker
 from bot.persistence import SQLitePersistence
 from bot.privacy import PrivacyNotice, load_privacy_notice
 from bot.runtime import BotContext, CertBotApplication, Services
 from bot.services.applications import ApplicationService
-from bot.services.cases import CaseService
 from bot.services.corrections import CorrectionService
 from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService
@@ -92,9 +97,12 @@ async def _services(
     if applied:
         logger.info("applied migrations: %s", ", ".join(applied))
     calendar = WorkCalendar(settings.tz)
-    cases = CaseService(db, checklist, clock, calendar)
+    kernel = CaseKernel(db, checklist, clock, calendar)
+    application = ApplicationActions(kernel)
+    correction = CorrectionActions(kernel)
+    issuing = IssuanceActions(kernel)
     invites = InviteService(db, clock)
-    officers = OfficerService(cases, settings.tz)
+    officers = OfficerService(kernel, settings.tz)
     files = FileStore(settings.files_dir)
     services = Services(
         settings=settings,
@@ -104,15 +112,22 @@ async def _services(
         files=files,
         clock=clock,
         users=UserService(db, settings.default_language, clock),
-        cases=cases,
+        kernel=kernel,
+        application=application,
+        correction=correction,
+        review=ReviewActions(kernel),
+        consideration=ConsiderationActions(kernel),
+        issuing=issuing,
         invites=invites,
         privacy=privacy,
-        foundations=FoundationService(db, cases, invites, privacy, clock, settings.tz),
-        applications=ApplicationService(db, cases, privacy.version, clock, settings.tz),
-        corrections=CorrectionService(db, cases, clock, settings.tz),
+        foundations=FoundationService(db, kernel, invites, privacy, clock, settings.tz),
+        applications=ApplicationService(
+            db, kernel, application, privacy.version, clock, settings.tz
+        ),
+        corrections=CorrectionService(db, kernel, application, correction, clock, settings.tz),
         officers=officers,
-        reminders=ReminderService(db, cases, catalogs, settings.reminders, calendar, clock),
-        issuance=IssuanceService(cases, officers, files, catalogs, offices, settings.tz),
+        reminders=ReminderService(db, kernel, catalogs, settings.reminders, calendar, clock),
+        issuance=IssuanceService(kernel, issuing, officers, files, catalogs, offices, settings.tz),
     )
     await services.users.ensure_admins(settings.admin_ids)
     return services

@@ -7,14 +7,19 @@ from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.actions.application import ApplicationActions
+from bot.actions.consideration import ConsiderationActions
+from bot.actions.correction import CorrectionActions
+from bot.actions.issuance import IssuanceActions
+from bot.actions.review import ReviewActions
 from bot.checklist import Checklist
 from bot.clock import Clock
 from bot.config import Settings
 from bot.files import FileStore
 from bot.i18n import Catalogs, Translator
+from bot.kernel.kernel import CaseKernel
 from bot.privacy import PrivacyNotice
 from bot.services.applications import ApplicationService
-from bot.services.cases import CaseService
 from bot.services.corrections import CorrectionService
 from bot.services.foundations import FoundationService
 from bot.services.invites import InviteService
@@ -35,7 +40,13 @@ class Services:
     files: FileStore
     clock: Clock
     users: UserService
-    cases: CaseService
+    kernel: CaseKernel
+    # What each feature does to a case (``bot.actions``), one object per feature.
+    application: ApplicationActions
+    correction: CorrectionActions
+    review: ReviewActions
+    consideration: ConsiderationActions
+    issuing: IssuanceActions
     invites: InviteService
     privacy: PrivacyNotice
     foundations: FoundationService

@@ -382,3 +382,123 @@ def available_actions(actor: Actor, case: CaseRef) -> tuple[Action, ...]:
         for a, rule in RULES.items()
         if _may_act(actor, case, rule.side) and case.status in rule.allowed_from
     )
+
+
+# ----- rules the feature actions and screens ask besides ``check`` ---------------------------
+
+STAFF = frozenset({Role.OFFICER, Role.ADMIN})
+
+# What a foundation sees happen to its case. Claims, attachment marks and internal notes are
+# the office's own work in progress; uploads show in the document list instead.
+PUBLIC_ACTIONS: tuple[str, ...] = (
+    Action.SUBMIT.value,
+    Action.REQUEST_CORRECTION.value,
+    Action.RESUBMIT.value,
+    Action.RETURN_NOT_ELIGIBLE.value,
+    Action.DOCUMENTS_COMPLETE.value,
+    Action.APPROVE.value,
+    Action.NOT_APPROVE.value,
+    Action.SEND_FOR_SIGNING.value,
+    Action.SCHEDULE_PICKUP.value,
+    Action.CONFIRM_PICKUP.value,
+    Action.REQUEST_RESCHEDULE.value,
+    Action.COMPLETE.value,
+    Action.WITHDRAW.value,
+)
+
+# What an officer may print: the approved case, and again while it is out for signature.
+PRINTABLE = frozenset({Status.AWAITING_ISSUANCE, Status.AWAITING_SIGNATURE})
+
+
+def is_staff(actor: Actor) -> bool:
+    """An active officer or admin right now: who may work the office's screens."""
+    return actor.active and actor.role in STAFF
+
+
+def check_printable(status: Status) -> None:
+    if status not in PRINTABLE:
+        raise IllegalTransition(N_("error.wrong_status"), status=STATUS_LABEL[status])
+
+
+def check_claim(claimed_by: int | None, user_id: int, *, take_over: bool) -> None:
+    """Claiming: an unclaimed case is taken; a colleague's claim only by taking it over (the
+    screen asks first); a case already yours is neither."""
+    if claimed_by == user_id:
+        raise PreconditionFailed(N_("officer.error.already_yours"))
+    if claimed_by is not None and not take_over:
+        raise PreconditionFailed(N_("officer.error.claimed_by_colleague"))
+
+
+def verdicts_for(status: Status) -> frozenset[str]:
+    """The marks an officer may give a document: the preliminary check's ``complete`` /
+    ``needs_correction``, the consideration's ``correct`` (ถูกต้อง)."""
+    if status is Status.AWAITING_CONSIDERATION:
+        return frozenset({"correct"})
+    return frozenset({"complete", "needs_correction"})
+
+
+def remaining_verdict(status: Status) -> str:
+    """The mark 'mark the rest' gives at this stage."""
+    return "correct" if status is Status.AWAITING_CONSIDERATION else "complete"
+
+
+def awaits_mark(verdict: str | None, status: Status) -> bool:
+    """Whether 'mark the rest' marks a document with this verdict: in the preliminary check
+    the unmarked ones (flagged ones keep their mark), in consideration every one not yet
+    ``correct``."""
+    if remaining_verdict(status) == "complete":
+        return verdict is None
+    return verdict != "correct"
+
+
+def check_all_correct(verdicts: list[str | None]) -> None:
+    """Approval needs every document marked correct (manual: consideration, ถูกต้อง)."""
+    if any(v != "correct" for v in verdicts):
+        raise PreconditionFailed(N_("officer.error.not_all_correct"))
+
+
+def check_before_typing(
+    action: Action,
+    available: tuple[Action, ...],
+    status: Status,
+    facts: CaseFacts,
+    *,
+    flagging: bool,
+    not_correct: int,
+) -> None:
+    """Refuse before an officer types a reason, note or receipt what could not be saved
+    anyway. ``flagging``: the text is a document's needs-correction reason; ``not_correct``:
+    documents not yet marked correct."""
+    if action not in available:
+        raise IllegalTransition(N_("common.stale_button"))
+    if flagging and status is Status.AWAITING_CONSIDERATION:
+        raise IllegalTransition(N_("error.verdict_not_for_stage"))
+    if action is Action.DOCUMENTS_COMPLETE and (
+        facts.unreviewed_required or facts.flagged_attachments
+    ):
+        raise PreconditionFailed(N_("error.documents_not_all_complete"))
+    if action is Action.APPROVE and not_correct:
+        raise PreconditionFailed(N_("officer.error.not_all_correct"))
+
+
+# The appointment state each of the foundation's answers to a pickup time leaves.
+PICKUP_ANSWER: dict[Action, str] = {
+    Action.CONFIRM_PICKUP: "confirmed",
+    Action.REQUEST_RESCHEDULE: "reschedule_requested",
+}
+
+
+def pickup_answer_refusal(
+    action: Action, appointment_id: int, current_id: int | None, current_state: str | None
+) -> str | None:
+    """Why an answer to the pickup time ``appointment_id`` changes nothing (None: it does).
+
+    The answer is to one appointment, not to a case version: a newer time supersedes it, and
+    the same answer twice (a double tap) is said once."""
+    if current_id is None or current_id != appointment_id:
+        return N_("issuance.error.appointment_superseded")
+    if current_state == PICKUP_ANSWER[action]:
+        if action is Action.CONFIRM_PICKUP:
+            return N_("issuance.error.already_confirmed")
+        return N_("issuance.error.already_asked")
+    return None

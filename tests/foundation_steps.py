@@ -12,8 +12,8 @@ from typing import Any
 
 from bot import dates
 from bot.i18n import Translator
+from bot.kernel.inputs import FileMeta
 from bot.sandbox import samples
-from bot.services.cases import FileMeta
 from bot.testing.fake_telegram import FakeUser, SentMessage
 from bot.testing.harness import BotUnderTest
 from storage.models import Case
@@ -133,12 +133,12 @@ def details_for(bot: BotUnderTest) -> dict[str, Any]:
 
 async def submitted_case(bot: BotUnderTest, member: int, name: str = "ANNA MARIA SCHMIDT") -> Case:
     """A case submitted through the services (the wizard itself is tested on its own)."""
-    cases = bot.services.cases
+    cases = bot.services
     details = {**details_for(bot), "full_name": name}
-    case = await cases.create_draft(
+    case = await cases.application.create_draft(
         member, volunteer_name=name, passport_no="C01X00T47", details=details
     )
-    for item in cases.checklist.required:
+    for item in cases.kernel.checklist.required:
         data = PDF + f"{case.id}-{item.key}".encode()
         meta = FileMeta(
             file_name=f"{item.key}.pdf",
@@ -146,9 +146,11 @@ async def submitted_case(bot: BotUnderTest, member: int, name: str = "ANNA MARIA
             size=len(data),
             sha256=bot.services.files.put(data),
         )
-        outcome, _ = await cases.upload_attachment(member, case.id, case.version, item.key, meta)
+        outcome, _ = await cases.application.upload_attachment(
+            member, case.id, case.version, item.key, meta
+        )
         case = outcome.case
-    return (await cases.submit(member, case.id, case.version)).case
+    return (await cases.application.submit(member, case.id, case.version)).case
 
 
 def invite_code(text: str) -> str:

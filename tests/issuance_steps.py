@@ -52,12 +52,18 @@ async def issuance_bot(
 
 async def approved_case(bot: BotUnderTest, world: World, name: str = "ANNA MARIA SCHMIDT") -> Case:
     """A case through both checks and approved, as the officer side does it."""
-    cases = bot.services.cases
+    cases = bot.services
     case = await submitted_case(bot, world.member, name)
-    case = (await cases.mark_remaining(world.officer, case.id, case.version, "complete")).case
-    case = (await cases.documents_complete(world.officer, case.id, case.version, "ชม 45/2569")).case
-    case = (await cases.mark_remaining(world.officer, case.id, case.version, "correct")).case
-    case = (await cases.approve(world.officer, case.id, case.version, "คุณสมบัติครบถ้วน")).case
+    case = (
+        await cases.review.mark_remaining(world.officer, case.id, case.version, "complete")
+    ).case
+    case = (
+        await cases.review.documents_complete(world.officer, case.id, case.version, "ชม 45/2569")
+    ).case
+    case = (await cases.review.mark_remaining(world.officer, case.id, case.version, "correct")).case
+    case = (
+        await cases.consideration.approve(world.officer, case.id, case.version, "คุณสมบัติครบถ้วน")
+    ).case
     assert case.status is Status.AWAITING_ISSUANCE
     await bot.settle()
     return case

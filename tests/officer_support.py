@@ -1,10 +1,10 @@
-"""Helpers for the officer scenario tests: cases made through CaseService, people, waiting."""
+"""Helpers for the officer scenario tests: cases made through ActionSet, people, waiting."""
 
 from __future__ import annotations
 
 from bot import callbacks
 from bot.i18n import Translator
-from bot.services.cases import FileMeta
+from bot.kernel.inputs import FileMeta
 from bot.testing.fake_telegram import FakeUser, SentMessage
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Role
@@ -41,15 +41,17 @@ async def submitted_case(
     file_ids: dict[str, str] | None = None,
 ) -> Case:
     """A case with every required document, submitted by a member of its foundation."""
-    cases = bot.services.cases
-    case = await cases.create_draft(
+    cases = bot.services
+    case = await cases.application.create_draft(
         member, volunteer_name=volunteer, passport_no=passport, details={"nationality": "GB"}
     )
-    for item in cases.checklist.required:
+    for item in cases.kernel.checklist.required:
         meta = document(bot, item.key, (file_ids or {}).get(item.key, ""))
-        outcome, _ = await cases.upload_attachment(member, case.id, case.version, item.key, meta)
+        outcome, _ = await cases.application.upload_attachment(
+            member, case.id, case.version, item.key, meta
+        )
         case = outcome.case
-    return (await cases.submit(member, case.id, case.version)).case
+    return (await cases.application.submit(member, case.id, case.version)).case
 
 
 async def add_officer(bot: BotUnderTest, user_id: int, province: str | None) -> int:
@@ -123,9 +125,9 @@ def button_starting(message: SentMessage, prefix: str) -> str:
 
 async def to_consideration(bot: BotUnderTest, officer: int, case: Case, receipt: str) -> Case:
     """The preliminary check done through the service: every document complete, a receipt."""
-    cases = bot.services.cases
-    case = (await cases.mark_remaining(officer, case.id, case.version, "complete")).case
-    return (await cases.documents_complete(officer, case.id, case.version, receipt)).case
+    cases = bot.services
+    case = (await cases.review.mark_remaining(officer, case.id, case.version, "complete")).case
+    return (await cases.review.documents_complete(officer, case.id, case.version, receipt)).case
 
 
 async def open_case(bot: BotUnderTest, user: FakeUser, case_id: int) -> SentMessage:

@@ -24,8 +24,8 @@ from telegram.ext import (
 )
 
 from bot.i18n_marker import N_
+from bot.kernel.inputs import FileMeta
 from bot.runtime import CertBotApplication
-from bot.services.cases import FileMeta
 from bot.testing.fake_telegram import AnsweredCallback, FakeUser, SentMessage
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Role, Status
@@ -323,7 +323,7 @@ class Stages:
 
     @property
     def cases(self) -> Any:
-        return self.bot.services.cases
+        return self.bot.services
 
     async def submitted(
         self, name: str = "ANNA MARIA SCHMIDT", *, by: int | None = None, province: str = ""
@@ -337,51 +337,63 @@ class Stages:
             "full_name": name,
             "work_province": province or self.world.province,
         }
-        case = await cases.create_draft(
+        case = await cases.application.create_draft(
             member, volunteer_name=name, passport_no=details["passport_no"], details=details
         )
-        for item in cases.checklist.required:
+        for item in cases.kernel.checklist.required:
             meta = file_meta(self.bot, item.key)
-            outcome, _ = await cases.upload_attachment(
+            outcome, _ = await cases.application.upload_attachment(
                 member, case.id, case.version, item.key, meta
             )
             case = outcome.case
-        submitted: Case = (await cases.submit(member, case.id, case.version)).case
+        submitted: Case = (await cases.application.submit(member, case.id, case.version)).case
         return submitted
 
     async def correction(self) -> Case:
         """Sent back to the foundation with the CV flagged."""
         case = await self.submitted()
-        cv = next(a for a in await self.cases.current_attachments(case.id) if a.item == "cv")
+        cv = next(a for a in await self.cases.kernel.current_attachments(case.id) if a.item == "cv")
         officer = self.world.officer
         case = (
-            await self.cases.mark_attachment(
+            await self.cases.review.mark_attachment(
                 officer, case.id, case.version, cv.id, "needs_correction", "Unsigned"
             )
         ).case
-        return (await self.cases.request_correction(officer, case.id, case.version, None)).case
+        return (
+            await self.cases.review.request_correction(officer, case.id, case.version, None)
+        ).case
 
     async def consideration(self) -> Case:
         case = await self.submitted()
         officer = self.world.officer
-        case = (await self.cases.mark_remaining(officer, case.id, case.version, "complete")).case
+        case = (
+            await self.cases.review.mark_remaining(officer, case.id, case.version, "complete")
+        ).case
         receipt = f"R-{case.id}"
-        return (await self.cases.documents_complete(officer, case.id, case.version, receipt)).case
+        return (
+            await self.cases.review.documents_complete(officer, case.id, case.version, receipt)
+        ).case
 
     async def all_correct(self) -> Case:
         case = await self.consideration()
         officer = self.world.officer
-        return (await self.cases.mark_remaining(officer, case.id, case.version, "correct")).case
+        return (
+            await self.cases.review.mark_remaining(officer, case.id, case.version, "correct")
+        ).case
 
     async def approved(self) -> Case:
         case = await self.all_correct()
-        case = (await self.cases.approve(self.world.officer, case.id, case.version, None)).case
+        case = (
+            await self.cases.consideration.approve(self.world.officer, case.id, case.version, None)
+        ).case
         assert case.status is Status.AWAITING_ISSUANCE
         return case
 
     async def signing(self) -> Case:
         case = await self.approved()
-        return (await self.cases.send_for_signing(self.world.officer, case.id, case.version)).case
+        return (
+            await self.cases.issuing.send_for_signing(self.world.officer, case.id, case.version)
+        ).case
 
     async def scheduled(self) -> tuple[Case, int]:
         """Out for signing with a pickup appointment; the case and the appointment's id."""

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from bot.checklist import Checklist
-from bot.services.cases import CaseService
-from bot.services.errors import CaseNotFound, StaleAppointment
+from bot.kernel.errors import CaseNotFound, StaleAppointment
 from bot.testing.clock import ManualClock
 from bot.workflow import PreconditionFailed, Status
 from storage import appointments as appointments_repo
 from storage.db import Database
 from storage.migrate import MIGRATIONS_DIR, migrate
 from storage.models import Case
+from tests.case_actions import ActionSet
 from tests.conftest import World
 from tests.test_case_service import draft_with_documents
 
@@ -28,36 +28,38 @@ DEC_8_1PM = dt.datetime(2026, 12, 8, 6, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def service(db: Database, checklist: Checklist, clock: ManualClock) -> CaseService:
-    return CaseService(db, checklist, clock)
+def service(db: Database, checklist: Checklist, clock: ManualClock) -> ActionSet:
+    return ActionSet.build(db, checklist, clock)
 
 
-async def signing_case(service: CaseService, world: World) -> Case:
+async def signing_case(service: ActionSet, world: World) -> Case:
     """A case sent for signing, through the service as the officers do it."""
     case = await draft_with_documents(service, world)
     receipt = f"{case.id}/2569"
     officer = world.officer
-    case = (await service.submit(world.member, case.id, case.version)).case
-    case = (await service.mark_remaining(officer, case.id, case.version, "complete")).case
-    case = (await service.documents_complete(officer, case.id, case.version, receipt)).case
-    case = (await service.mark_remaining(officer, case.id, case.version, "correct")).case
-    case = (await service.approve(officer, case.id, case.version)).case
-    return (await service.send_for_signing(officer, case.id, case.version)).case
+    case = (await service.application.submit(world.member, case.id, case.version)).case
+    case = (await service.review.mark_remaining(officer, case.id, case.version, "complete")).case
+    case = (await service.review.documents_complete(officer, case.id, case.version, receipt)).case
+    case = (await service.review.mark_remaining(officer, case.id, case.version, "correct")).case
+    case = (await service.consideration.approve(officer, case.id, case.version)).case
+    return (await service.issuing.send_for_signing(officer, case.id, case.version)).case
 
 
 async def test_a_new_time_supersedes_and_the_latest_is_current(
-    service: CaseService, db: Database, world: World
+    service: ActionSet, db: Database, world: World
 ) -> None:
     case = await signing_case(service, world)
-    assert not (await service.facts(case.id)).has_pickup
+    assert not (await service.kernel.facts(case.id)).has_pickup
     case = (
-        await service.schedule_pickup(world.officer, case.id, case.version, DEC_3_10AM, "ห้อง 1")
+        await service.issuing.schedule_pickup(
+            world.officer, case.id, case.version, DEC_3_10AM, "ห้อง 1"
+        )
     ).case
     first = await appointments_repo.latest_for_case(db.conn, case.id)
     assert first is not None and first.state == "proposed" and first.starts_at == DEC_3_10AM
-    assert (await service.facts(case.id)).has_pickup
+    assert (await service.kernel.facts(case.id)).has_pickup
     case = (
-        await service.schedule_pickup(
+        await service.issuing.schedule_pickup(
             world.officer, case.id, case.version, DEC_8_1PM, "ห้อง 2", place_en="Room 2"
         )
     ).case
@@ -78,53 +80,59 @@ async def test_a_new_time_supersedes_and_the_latest_is_current(
 
 
 async def test_answers_are_guarded_and_happen_once(
-    service: CaseService, db: Database, world: World
+    service: ActionSet, db: Database, world: World
 ) -> None:
     case = await signing_case(service, world)
     with pytest.raises(PreconditionFailed) as refused:
-        await service.confirm_pickup(world.member, case.id, 1)
+        await service.issuing.confirm_pickup(world.member, case.id, 1)
     assert refused.value.msg_id == "error.pickup_required"
     case = (
-        await service.schedule_pickup(world.officer, case.id, case.version, DEC_3_10AM, "ห้อง 1")
+        await service.issuing.schedule_pickup(
+            world.officer, case.id, case.version, DEC_3_10AM, "ห้อง 1"
+        )
     ).case
     current = await appointments_repo.latest_for_case(db.conn, case.id)
     assert current is not None
     with pytest.raises(CaseNotFound):
-        await service.confirm_pickup(world.other_member, case.id, current.id)
+        await service.issuing.confirm_pickup(world.other_member, case.id, current.id)
     with pytest.raises(PreconditionFailed) as refused:
-        await service.request_reschedule(world.member, case.id, current.id, "  ")
+        await service.issuing.request_reschedule(world.member, case.id, current.id, "  ")
     assert refused.value.msg_id == "error.reason_required"
-    outcome = await service.request_reschedule(world.member, case.id, current.id, "ไม่สะดวก")
+    outcome = await service.issuing.request_reschedule(world.member, case.id, current.id, "ไม่สะดวก")
     assert outcome.case.version == case.version  # answers do not make the office's view stale
     with pytest.raises(StaleAppointment) as twice:
-        await service.request_reschedule(world.colleague, case.id, current.id, "ไม่สะดวก")
+        await service.issuing.request_reschedule(world.colleague, case.id, current.id, "ไม่สะดวก")
     assert twice.value.msg_id == "issuance.error.already_asked"
     case = (
-        await service.schedule_pickup(world.officer, case.id, case.version, DEC_8_1PM, "ห้อง 2")
+        await service.issuing.schedule_pickup(
+            world.officer, case.id, case.version, DEC_8_1PM, "ห้อง 2"
+        )
     ).case
     with pytest.raises(StaleAppointment) as superseded:
-        await service.confirm_pickup(world.member, case.id, current.id)
+        await service.issuing.confirm_pickup(world.member, case.id, current.id)
     assert superseded.value.msg_id == "issuance.error.appointment_superseded"
     latest = await appointments_repo.latest_for_case(db.conn, case.id)
     assert latest is not None
-    await service.confirm_pickup(world.colleague, case.id, latest.id)
+    await service.issuing.confirm_pickup(world.colleague, case.id, latest.id)
     confirmed = await appointments_repo.get(db.conn, latest.id)
     assert confirmed is not None
     assert (confirmed.state, confirmed.answered_by) == ("confirmed", world.colleague)
 
 
 async def test_upcoming_lists_current_appointments_of_cases_still_going(
-    service: CaseService, db: Database, world: World
+    service: ActionSet, db: Database, world: World
 ) -> None:
     kept = await signing_case(service, world)
     moved = await signing_case(service, world)
     dropped = await signing_case(service, world)
     for case in (kept, moved, dropped):
-        await service.schedule_pickup(world.officer, case.id, case.version, DEC_3_10AM, "ห้อง")
-    moved = await service.get_visible(world.officer, moved.id)
-    await service.schedule_pickup(world.officer, moved.id, moved.version, DEC_8_1PM, "ห้อง")
-    dropped = await service.get_visible(world.member, dropped.id)
-    await service.withdraw(world.member, dropped.id, dropped.version, "อาสาสมัครไม่มาแล้ว")
+        await service.issuing.schedule_pickup(
+            world.officer, case.id, case.version, DEC_3_10AM, "ห้อง"
+        )
+    moved = await service.kernel.get_visible(world.officer, moved.id)
+    await service.issuing.schedule_pickup(world.officer, moved.id, moved.version, DEC_8_1PM, "ห้อง")
+    dropped = await service.kernel.get_visible(world.member, dropped.id)
+    await service.application.withdraw(world.member, dropped.id, dropped.version, "อาสาสมัครไม่มาแล้ว")
 
     start = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     found = await appointments_repo.upcoming(db.conn, start, start + dt.timedelta(days=14))

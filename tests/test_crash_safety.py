@@ -210,8 +210,10 @@ async def test_an_officer_decision_is_all_or_nothing_whenever_the_bot_dies(
         world = await seed_world(bot.services.db, bot.services.clock())
         case = await submitted_case(bot, world.member)
         case = await to_consideration(bot, world.officer, case, "10/2569")
-        cases = bot.services.cases
-        case = (await cases.mark_remaining(world.officer, case.id, case.version, "correct")).case
+        cases = bot.services
+        case = (
+            await cases.review.mark_remaining(world.officer, case.id, case.version, "correct")
+        ).case
         await bot.settle()
         t = tr(bot, "th")
     officer = Person(fake, fake.user(world.officer, "Somchai", language_code="th"))

@@ -51,15 +51,15 @@ async def test_another_foundation_can_neither_see_nor_act(
         await bot.services.users.set_language(world.member, "en")
         case = await submitted_case(bot, world.member)
         flagged = next(
-            a for a in await bot.services.cases.current_attachments(case.id) if a.item == "cv"
+            a for a in await bot.services.kernel.current_attachments(case.id) if a.item == "cv"
         )
         case = (
-            await bot.services.cases.mark_attachment(
+            await bot.services.review.mark_attachment(
                 world.officer, case.id, case.version, flagged.id, "needs_correction", "Unsigned"
             )
         ).case
         case = (
-            await bot.services.cases.request_correction(world.officer, case.id, case.version, None)
+            await bot.services.review.request_correction(world.officer, case.id, case.version, None)
         ).case
 
         # The member's own buttons: open, withdraw, start correcting.

@@ -8,11 +8,11 @@ import pytest
 
 from bot.checklist import Checklist
 from bot.field_rules import FieldError
+from bot.kernel.errors import CaseNotFound, VersionConflict
+from bot.kernel.inputs import FileMeta
 from bot.privacy import load_privacy_notice
 from bot.services.applications import ApplicationService, NoDraft
-from bot.services.cases import CaseService, FileMeta
 from bot.services.corrections import CorrectionService
-from bot.services.errors import CaseNotFound, VersionConflict
 from bot.services.foundations import FoundationService, NotAMember, PrivacyRequired
 from bot.services.invites import InviteService
 from bot.services.wizard import SUMMARY, StaleStep
@@ -22,6 +22,7 @@ from storage import cases as cases_repo
 from storage import foundation_queries as queries
 from storage import users as users_repo
 from storage.db import Database
+from tests.case_actions import ActionSet
 from tests.conftest import World
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -29,37 +30,41 @@ PDF = b"%PDF-1.4 test"
 
 
 @pytest.fixture
-def cases(db: Database, checklist: Checklist, clock: ManualClock) -> CaseService:
-    return CaseService(db, checklist, clock)
+def cases(db: Database, checklist: Checklist, clock: ManualClock) -> ActionSet:
+    return ActionSet.build(db, checklist, clock)
 
 
 @pytest.fixture
-def foundations(db: Database, cases: CaseService, clock: ManualClock) -> FoundationService:
+def foundations(db: Database, cases: ActionSet, clock: ManualClock) -> FoundationService:
     return FoundationService(
-        db, cases, InviteService(db, clock), load_privacy_notice(), clock, BANGKOK
+        db, cases.kernel, InviteService(db, clock), load_privacy_notice(), clock, BANGKOK
     )
 
 
 @pytest.fixture
 def applications(
-    db: Database, cases: CaseService, foundations: FoundationService, clock: ManualClock
+    db: Database, cases: ActionSet, foundations: FoundationService, clock: ManualClock
 ) -> ApplicationService:
-    return ApplicationService(db, cases, foundations.notice.version, clock, BANGKOK)
+    return ApplicationService(
+        db, cases.kernel, cases.application, foundations.notice.version, clock, BANGKOK
+    )
 
 
 def meta(item: str) -> FileMeta:
     return FileMeta(f"{item}.pdf", "application/pdf", len(PDF), "a" * 64)
 
 
-async def submitted(cases: CaseService, member: int) -> int:
-    case = await cases.create_draft(
+async def submitted(cases: ActionSet, member: int) -> int:
+    case = await cases.application.create_draft(
         member, volunteer_name="ANNA", passport_no="C01X00T47", details={"full_name": "ANNA"}
     )
-    for item in cases.checklist.required:
+    for item in cases.kernel.checklist.required:
         case = (
-            await cases.upload_attachment(member, case.id, case.version, item.key, meta(item.key))
+            await cases.application.upload_attachment(
+                member, case.id, case.version, item.key, meta(item.key)
+            )
         )[0].case
-    return (await cases.submit(member, case.id, case.version)).case.id
+    return (await cases.application.submit(member, case.id, case.version)).case.id
 
 
 async def test_registration_needs_the_privacy_notice_and_a_newcomer(
@@ -110,10 +115,10 @@ async def test_a_registration_number_taken_meanwhile_is_refused_at_confirmation(
 
 
 async def test_only_members_read_cases_and_never_internal_notes(
-    foundations: FoundationService, cases: CaseService, db: Database, world: World
+    foundations: FoundationService, cases: ActionSet, db: Database, world: World
 ) -> None:
     case_id = await submitted(cases, world.member)
-    await cases.add_internal_note(world.officer, case_id, "internal only")
+    await cases.review.add_internal_note(world.officer, case_id, "internal only")
     view = await foundations.case_view(world.colleague, case_id)
     assert [e.action for e in view.timeline] == ["submit"]
     assert not hasattr(view.timeline[0], "internal_note")
@@ -131,7 +136,7 @@ async def test_only_members_read_cases_and_never_internal_notes(
 async def test_the_draft_case_follows_the_workplace_and_submits_with_the_shown_version(
     applications: ApplicationService,
     foundations: FoundationService,
-    cases: CaseService,
+    cases: ActionSet,
     db: Database,
     world: World,
 ) -> None:
@@ -164,7 +169,7 @@ async def test_the_draft_case_follows_the_workplace_and_submits_with_the_shown_v
     assert draft.case_id is not None
     case = await cases_repo.get(db.conn, draft.case_id)
     assert case is not None and case.province == "50" and case.details["consent_by"] == world.member
-    for item in cases.checklist.items:
+    for item in cases.kernel.checklist.items:
         if item.required:
             draft, _ = await applications.add_file(world.member, meta(item.key))
         else:
@@ -192,22 +197,26 @@ async def test_the_draft_case_follows_the_workplace_and_submits_with_the_shown_v
 
 
 async def test_corrections_only_while_the_case_waits_for_the_applicant(
-    cases: CaseService, db: Database, clock: ManualClock, world: World
+    cases: ActionSet, db: Database, clock: ManualClock, world: World
 ) -> None:
-    corrections = CorrectionService(db, cases, clock, BANGKOK)
+    corrections = CorrectionService(
+        db, cases.kernel, cases.application, cases.correction, clock, BANGKOK
+    )
     case_id = await submitted(cases, world.member)
     with pytest.raises(IllegalTransition) as waiting:
         await corrections.start(world.member, case_id)
     assert waiting.value.msg_id == "foundation.correct.not_waiting"
     case = await cases_repo.get(db.conn, case_id)
     assert case is not None
-    cv = next(a for a in await cases.current_attachments(case_id) if a.item == "cv")
+    cv = next(a for a in await cases.kernel.current_attachments(case_id) if a.item == "cv")
     case = (
-        await cases.mark_attachment(
+        await cases.review.mark_attachment(
             world.officer, case_id, case.version, cv.id, "needs_correction", "x"
         )
     ).case
-    case = (await cases.request_correction(world.officer, case_id, case.version, "see cv")).case
+    case = (
+        await cases.review.request_correction(world.officer, case_id, case.version, "see cv")
+    ).case
     with pytest.raises(CaseNotFound):
         await corrections.start(world.other_member, case_id)
     view = await corrections.start(world.colleague, case_id)

@@ -39,17 +39,21 @@ async def test_the_list_and_timeline_in_thai_and_in_english(
 ) -> None:
     async with BotUnderTest.start(fake, tmp_path) as bot:
         world = await seed_world(bot.services.db, bot.services.clock())
-        cases = bot.services.cases
+        cases = bot.services
         older = await submitted_case(bot, world.member, "OLDER VOLUNTEER")
         case = await submitted_case(bot, world.colleague, "ANNA MARIA SCHMIDT")
         # The office works on the newer case: a note for officers only, then documents complete.
-        await cases.add_internal_note(world.officer, case.id, "SECRET NOTE: call the governor")
-        for a in await cases.current_attachments(case.id):
+        await cases.review.add_internal_note(
+            world.officer, case.id, "SECRET NOTE: call the governor"
+        )
+        for a in await cases.kernel.current_attachments(case.id):
             case = (
-                await cases.mark_attachment(world.officer, case.id, case.version, a.id, "complete")
+                await cases.review.mark_attachment(
+                    world.officer, case.id, case.version, a.id, "complete"
+                )
             ).case
         case = (
-            await cases.documents_complete(
+            await cases.review.documents_complete(
                 world.officer, case.id, case.version, "ชม 0001", comment="ครบถ้วนดี"
             )
         ).case
@@ -110,21 +114,21 @@ async def test_a_correction_round_replaces_only_the_flagged_document(
 ) -> None:
     async with BotUnderTest.start(fake, tmp_path) as bot:
         world = await seed_world(bot.services.db, bot.services.clock())
-        cases = bot.services.cases
+        cases = bot.services
         await bot.services.users.set_language(world.member, "en")
         case = await submitted_case(bot, world.member)
-        current = await cases.current_attachments(case.id)
+        current = await cases.kernel.current_attachments(case.id)
         passport = next(a for a in current if a.item == "passport_copy")
         for a in current:
             verdict = "needs_correction" if a.id == passport.id else "complete"
             reason = "The scan is cut off at the bottom" if a.id == passport.id else None
             case = (
-                await cases.mark_attachment(
+                await cases.review.mark_attachment(
                     world.officer, case.id, case.version, a.id, verdict, reason
                 )
             ).case
         case = (
-            await cases.request_correction(
+            await cases.review.request_correction(
                 world.officer,
                 case.id,
                 case.version,
@@ -248,7 +252,7 @@ async def test_a_stale_withdraw_button_shows_the_case_as_it_is_now(
         await press(bot, user, f"{case.tracking_no} · ANNA MARIA SCHMIDT")
         shown = last(user)
         # Meanwhile the office returns the case.
-        await bot.services.cases.return_not_eligible(
+        await bot.services.review.return_not_eligible(
             world.officer, case.id, case.version, "Not a social development activity"
         )
         await bot.settle()  # the foundation is told first; then it presses the old button

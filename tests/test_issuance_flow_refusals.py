@@ -116,7 +116,7 @@ async def test_completion_waits_for_the_scan_and_a_closed_case_stays_closed(
         officer = officer_user(bot, world)
         issuance = bot.services.issuance
         case = (
-            await bot.services.cases.send_for_signing(world.officer, case.id, case.version)
+            await bot.services.issuing.send_for_signing(world.officer, case.id, case.version)
         ).case
         when = issuance.local_moment(OPEN_DAY, dt.time(10, 0))
         case = (
@@ -190,7 +190,7 @@ async def test_completion_waits_for_the_scan_and_a_closed_case_stays_closed(
         assert await forged(bot, officer, again, view) == t.t(
             "error.case_closed", status=t.t(STATUS_LABEL[Status.COMPLETED])
         )
-        await bot.services.cases.add_internal_note(world.officer, case.id, "ส่งสำเนาให้ ตม. แล้ว")
+        await bot.services.review.add_internal_note(world.officer, case.id, "ส่งสำเนาให้ ตม. แล้ว")
         assert (await case_now(bot, case.id)).version == closed.version
         assert presses.all_answered_once()
 

@@ -39,7 +39,7 @@ async def test_a_colleague_takes_over_a_claimed_case_after_confirming(
         world = await seed_world(bot.services.db, bot.services.clock())
         await add_officer(bot, COLLEAGUE, world.province)
         case = await submitted_case(bot, world.member)
-        await bot.services.cases.claim(world.officer, case.id, case.version)
+        await bot.services.review.claim(world.officer, case.id, case.version)
         await delivered(bot)
         t = tr(bot)
         colleague = bot.fake.user(COLLEAGUE, "Malee", language_code="th")

@@ -35,16 +35,16 @@ async def test_dashboard_counts_each_bucket_and_each_waiting_status(
 ) -> None:
     async with BotUnderTest.start(fake, tmp_path) as bot:
         world = await seed_world(bot.services.db, bot.services.clock())
-        cases, officer_id = bot.services.cases, world.officer
+        cases, officer_id = bot.services, world.officer
         await submitted_case(bot, world.member, volunteer="A CHECK")
         flagged = await submitted_case(bot, world.member, volunteer="B CORRECTION")
-        await cases.request_correction(officer_id, flagged.id, flagged.version, "แก้ไขสำเนา")
+        await cases.review.request_correction(officer_id, flagged.id, flagged.version, "แก้ไขสำเนา")
         recheck = await submitted_case(bot, world.member, volunteer="C RECHECK")
         recheck = (
-            await cases.request_correction(officer_id, recheck.id, recheck.version, "ส่งใหม่")
+            await cases.review.request_correction(officer_id, recheck.id, recheck.version, "ส่งใหม่")
         ).case
         recheck = (
-            await cases.upload_attachment(
+            await cases.application.upload_attachment(
                 world.member,
                 recheck.id,
                 recheck.version,
@@ -52,12 +52,14 @@ async def test_dashboard_counts_each_bucket_and_each_waiting_status(
                 document(bot, "cv-2"),
             )
         )[0].case
-        await cases.resubmit(world.member, recheck.id, recheck.version)
+        await cases.correction.resubmit(world.member, recheck.id, recheck.version)
         await to_consideration(
             bot, officer_id, await submitted_case(bot, world.member, volunteer="D"), "1/2569"
         )
         returned = await submitted_case(bot, world.member, volunteer="E RETURNED")
-        await cases.return_not_eligible(officer_id, returned.id, returned.version, "ไม่เข้าเกณฑ์")
+        await cases.review.return_not_eligible(
+            officer_id, returned.id, returned.version, "ไม่เข้าเกณฑ์"
+        )
         elsewhere = await submitted_case(bot, world.other_member, volunteer="F ELSEWHERE")
         await delivered(bot)
         t = tr(bot)
@@ -107,7 +109,7 @@ async def test_the_queue_is_oldest_first_across_two_pages(
         ]
         await submitted_case(bot, world.other_member, volunteer="OTHER PROVINCE")
         claimed = made[1]
-        await bot.services.cases.claim(world.officer, claimed.id, claimed.version)
+        await bot.services.review.claim(world.officer, claimed.id, claimed.version)
         await delivered(bot)
         t = tr(bot, "en")
         await bot.services.users.set_language(world.officer, "en")

@@ -273,21 +273,23 @@ async def test_after_correction_the_new_file_is_unmarked_and_the_old_verdict_kep
 ) -> None:
     async with BotUnderTest.start(fake, tmp_path) as bot:
         world = await seed_world(bot.services.db, bot.services.clock())
-        cases = bot.services.cases
+        cases = bot.services
         case = await submitted_case(bot, world.member)
-        cv = next(a for a in await cases.current_attachments(case.id) if a.item == "cv")
+        cv = next(a for a in await cases.kernel.current_attachments(case.id) if a.item == "cv")
         case = (
-            await cases.mark_attachment(
+            await cases.review.mark_attachment(
                 world.officer, case.id, case.version, cv.id, "needs_correction", "ไม่ได้ลงนาม"
             )
         ).case
-        case = (await cases.request_correction(world.officer, case.id, case.version, None)).case
         case = (
-            await cases.upload_attachment(
+            await cases.review.request_correction(world.officer, case.id, case.version, None)
+        ).case
+        case = (
+            await cases.application.upload_attachment(
                 world.member, case.id, case.version, "cv", document(bot, "cv-signed")
             )
         )[0].case
-        await cases.resubmit(world.member, case.id, case.version)
+        await cases.correction.resubmit(world.member, case.id, case.version)
         await delivered(bot)
         t = tr(bot)
         officer = officer_user(bot, world)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.cases import FileMeta
+from bot.kernel.inputs import FileMeta
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.harness import BotUnderTest
 from storage import outbox as outbox_repo
@@ -24,11 +24,11 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 async def submitted_case(bot: BotUnderTest, world: World) -> Case:
-    cases = bot.services.cases
-    case = await cases.create_draft(
+    cases = bot.services
+    case = await cases.application.create_draft(
         world.member, volunteer_name="JOHN SMITH", passport_no="AB1234567", details={}
     )
-    for item in cases.checklist.required:
+    for item in cases.kernel.checklist.required:
         data = f"%PDF-1.4 {item.key}".encode()
         meta = FileMeta(
             file_name=f"{item.key}.pdf",
@@ -36,10 +36,12 @@ async def submitted_case(bot: BotUnderTest, world: World) -> Case:
             size=len(data),
             sha256=bot.services.files.put(data),
         )
-        case = (await cases.upload_attachment(world.member, case.id, case.version, item.key, meta))[
-            0
-        ].case
-    return (await cases.submit(world.member, case.id, case.version)).case
+        case = (
+            await cases.application.upload_attachment(
+                world.member, case.id, case.version, item.key, meta
+            )
+        )[0].case
+    return (await cases.application.submit(world.member, case.id, case.version)).case
 
 
 async def test_each_person_is_told_in_their_own_language(

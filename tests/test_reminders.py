@@ -10,8 +10,8 @@ import pytest
 from bot.checklist import Checklist
 from bot.config import REPO_ROOT
 from bot.i18n import Catalogs, decode_params, load_catalogs
+from bot.kernel.inputs import FileMeta
 from bot.reminders import ReminderSettings
-from bot.services.cases import CaseService, FileMeta
 from bot.services.reminders import ReminderService
 from bot.testing.clock import ManualClock
 from bot.workdays import BANGKOK, WorkCalendar
@@ -19,6 +19,7 @@ from bot.workflow import Status
 from storage import outbox as outbox_repo
 from storage.db import Database
 from storage.models import Case, OutboxMessage
+from tests.case_actions import ActionSet
 from tests.conftest import World
 
 
@@ -28,15 +29,15 @@ def catalogs() -> Catalogs:
 
 
 @pytest.fixture
-def cases(db: Database, checklist: Checklist, clock: ManualClock) -> CaseService:
-    return CaseService(db, checklist, clock, WorkCalendar())
+def cases(db: Database, checklist: Checklist, clock: ManualClock) -> ActionSet:
+    return ActionSet.build(db, checklist, clock, WorkCalendar())
 
 
 @pytest.fixture
 def reminders(
-    db: Database, cases: CaseService, catalogs: Catalogs, clock: ManualClock
+    db: Database, cases: ActionSet, catalogs: Catalogs, clock: ManualClock
 ) -> ReminderService:
-    return ReminderService(db, cases, catalogs, ReminderSettings(), WorkCalendar(), clock)
+    return ReminderService(db, cases.kernel, catalogs, ReminderSettings(), WorkCalendar(), clock)
 
 
 def at(clock: ManualClock, y: int, m: int, d: int, hour: int = 9, minute: int = 0) -> None:
@@ -49,17 +50,17 @@ def pdf(name: str) -> FileMeta:
     return FileMeta(name + ".pdf", "application/pdf", len(data), hashlib.sha256(data).hexdigest())
 
 
-async def submitted(cases: CaseService, world: World) -> Case:
-    case = await cases.create_draft(
+async def submitted(cases: ActionSet, world: World) -> Case:
+    case = await cases.application.create_draft(
         world.member, volunteer_name="JOHN SMITH", passport_no="AB1234567", details={}
     )
-    for item in cases.checklist.required:
+    for item in cases.kernel.checklist.required:
         case = (
-            await cases.upload_attachment(
+            await cases.application.upload_attachment(
                 world.member, case.id, case.version, item.key, pdf(item.key)
             )
         )[0].case
-    return (await cases.submit(world.member, case.id, case.version)).case
+    return (await cases.application.submit(world.member, case.id, case.version)).case
 
 
 async def queued(reminders: ReminderService) -> dict[str, int]:
@@ -75,7 +76,7 @@ async def reminder_rows(db: Database, kind_prefix: str = "") -> list[OutboxMessa
 
 
 async def test_officers_are_reminded_on_the_right_working_day_across_thai_holidays(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 12, 3)  # Thursday
     case = await submitted(cases, world)
@@ -102,7 +103,7 @@ async def test_officers_are_reminded_on_the_right_working_day_across_thai_holida
 
 
 async def test_admins_are_told_when_a_case_is_past_twice_the_threshold(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)  # Monday
     await submitted(cases, world)
@@ -116,27 +117,27 @@ async def test_admins_are_told_when_a_case_is_past_twice_the_threshold(
 
 
 async def test_the_officer_clock_pauses_while_the_applicant_corrects(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 26)  # Thursday
     case = await submitted(cases, world)
-    flagged = (await cases.current_attachments(case.id))[0]
+    flagged = (await cases.kernel.current_attachments(case.id))[0]
     case = (
-        await cases.mark_attachment(
+        await cases.review.mark_attachment(
             world.officer, case.id, case.version, flagged.id, "needs_correction", "ไม่ชัด"
         )
     ).case
     at(clock, 2026, 12, 1)  # Tue: 3 working days used
-    case = (await cases.request_correction(world.officer, case.id, case.version, None)).case
+    case = (await cases.review.request_correction(world.officer, case.id, case.version, None)).case
     for day in (2, 3, 4, 8, 9):
         at(clock, 2026, 12, day)
         await reminders.scan()
     assert await reminder_rows(db, "overdue") == [], "the office is not late while it waits"
     at(clock, 2026, 12, 11)  # Friday: the correction arrives
-    outcome, _ = await cases.upload_attachment(
+    outcome, _ = await cases.application.upload_attachment(
         world.member, case.id, case.version, flagged.item, pdf("fixed")
     )
-    await cases.resubmit(world.member, case.id, outcome.case.version)
+    await cases.correction.resubmit(world.member, case.id, outcome.case.version)
     await reminders.scan()
     assert await reminder_rows(db, "overdue") == []  # 3 days carried, none since
     at(clock, 2026, 12, 14)  # Monday: 3 + 1 = 4 working days
@@ -144,11 +145,13 @@ async def test_the_officer_clock_pauses_while_the_applicant_corrects(
 
 
 async def test_the_foundation_is_reminded_at_7_and_14_days_warned_then_the_case_closes(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)
     case = await submitted(cases, world)
-    case = (await cases.request_correction(world.officer, case.id, case.version, "ส่งใหม่")).case
+    case = (
+        await cases.review.request_correction(world.officer, case.id, case.version, "ส่งใหม่")
+    ).case
     start = clock.now
 
     async def on_day(days: int, hour: int = 9) -> dict[str, int]:
@@ -168,9 +171,9 @@ async def test_the_foundation_is_reminded_at_7_and_14_days_warned_then_the_case_
     assert params["close_on"] == dt.date(2026, 12, 2)
     assert warning.msg_id == "notify.member.reminder_final_warning"
     await on_day(30)
-    closed = await cases.get_visible(world.officer, case.id)
+    closed = await cases.kernel.get_visible(world.officer, case.id)
     assert closed.status is Status.ABANDONED and closed.closed_at is not None
-    timeline = await cases.timeline(case.id)
+    timeline = await cases.kernel.timeline(case.id)
     assert (timeline[-1].action, timeline[-1].actor_id) == ("close_abandoned", None)
     told = {
         (m.recipient_id, m.msg_id)
@@ -186,11 +189,11 @@ async def test_the_foundation_is_reminded_at_7_and_14_days_warned_then_the_case_
 
 
 async def test_reminders_missed_while_the_bot_was_down_are_not_sent_in_a_burst(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)
     case = await submitted(cases, world)
-    await cases.request_correction(world.officer, case.id, case.version, "ส่งใหม่")
+    await cases.review.request_correction(world.officer, case.id, case.version, "ส่งใหม่")
     at(clock, 2026, 11, 18)  # 16 days later: the 7-day one was missed
     assert await queued(reminders) == {"reminder": 2}
     rows = await reminder_rows(db, "reminder")
@@ -198,7 +201,7 @@ async def test_reminders_missed_while_the_bot_was_down_are_not_sent_in_a_burst(
 
 
 async def test_reminders_wait_for_the_morning_but_status_changes_do_not(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)
     case = await submitted(cases, world)
@@ -208,7 +211,7 @@ async def test_reminders_wait_for_the_morning_but_status_changes_do_not(
     assert row.next_attempt_at == dt.datetime(2026, 11, 7, 7, 0, tzinfo=BANGKOK)
     assert row.id not in {m.id for m in await outbox_repo.due(db.conn, clock())}
     # A decision at night is told at once: the person acted, the foundation hears now.
-    outcome = await cases.request_correction(world.officer, case.id, case.version, "แก้ไข")
+    outcome = await cases.review.request_correction(world.officer, case.id, case.version, "แก้ไข")
     due_now = {m.id for m in await outbox_repo.due(db.conn, clock())}
     assert set(outcome.outbox_ids) <= due_now and row.id not in due_now
     at(clock, 2026, 11, 7, 7, 0)
@@ -217,7 +220,7 @@ async def test_reminders_wait_for_the_morning_but_status_changes_do_not(
 
 async def test_a_restart_neither_loses_nor_repeats_reminders(
     db: Database,
-    cases: CaseService,
+    cases: ActionSet,
     catalogs: Catalogs,
     clock: ManualClock,
     world: World,
@@ -225,14 +228,14 @@ async def test_a_restart_neither_loses_nor_repeats_reminders(
     at(clock, 2026, 11, 2)
     await submitted(cases, world)
     at(clock, 2026, 11, 6, 10)
-    first = ReminderService(db, cases, catalogs, ReminderSettings(), WorkCalendar(), clock)
+    first = ReminderService(db, cases.kernel, catalogs, ReminderSettings(), WorkCalendar(), clock)
     assert await queued(first) == {"overdue": 1}
     # A new process on the same database: the same day's reminder is not sent again...
     other = await Database.open(db.path)
     try:
         again = ReminderService(
             other,
-            CaseService(other, cases.checklist, clock),
+            ActionSet.build(other, cases.kernel.checklist, clock).kernel,
             catalogs,
             ReminderSettings(),
             WorkCalendar(),
@@ -247,7 +250,7 @@ async def test_a_restart_neither_loses_nor_repeats_reminders(
 
 
 async def test_the_morning_digest_once_per_working_day_for_officers_who_want_it(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 11, 2)
     case = await submitted(cases, world)
@@ -269,28 +272,34 @@ async def test_the_morning_digest_once_per_working_day_for_officers_who_want_it(
     assert "digest" not in (await reminders.scan()).queued
 
 
-async def approved(cases: CaseService, world: World) -> Case:
+async def approved(cases: ActionSet, world: World) -> Case:
     case = await submitted(cases, world)
-    for a in await cases.current_attachments(case.id):
+    for a in await cases.kernel.current_attachments(case.id):
         case = (
-            await cases.mark_attachment(world.officer, case.id, case.version, a.id, "complete")
+            await cases.review.mark_attachment(
+                world.officer, case.id, case.version, a.id, "complete"
+            )
         ).case
-    case = (await cases.documents_complete(world.officer, case.id, case.version, "9/2569")).case
-    for a in await cases.current_attachments(case.id):
+    case = (
+        await cases.review.documents_complete(world.officer, case.id, case.version, "9/2569")
+    ).case
+    for a in await cases.kernel.current_attachments(case.id):
         case = (
-            await cases.mark_attachment(world.officer, case.id, case.version, a.id, "correct")
+            await cases.review.mark_attachment(
+                world.officer, case.id, case.version, a.id, "correct"
+            )
         ).case
-    case = (await cases.approve(world.officer, case.id, case.version)).case
-    return (await cases.send_for_signing(world.officer, case.id, case.version)).case
+    case = (await cases.consideration.approve(world.officer, case.id, case.version)).case
+    return (await cases.issuing.send_for_signing(world.officer, case.id, case.version)).case
 
 
 async def test_pickup_reminders_the_working_day_before_and_that_morning(
-    db: Database, cases: CaseService, reminders: ReminderService, clock: ManualClock, world: World
+    db: Database, cases: ActionSet, reminders: ReminderService, clock: ManualClock, world: World
 ) -> None:
     at(clock, 2026, 12, 1)  # Tuesday
     case = await approved(cases, world)
     monday = dt.datetime(2026, 12, 14, 10, 0, tzinfo=BANGKOK)
-    await cases.schedule_pickup(world.officer, case.id, case.version, monday, "ศาลากลาง")
+    await cases.issuing.schedule_pickup(world.officer, case.id, case.version, monday, "ศาลากลาง")
     # Thu 10 Dec is Constitution Day: the working day before Monday 14 is Friday 11.
     for day in (2, 3, 4, 8, 9, 10):
         at(clock, 2026, 12, day)

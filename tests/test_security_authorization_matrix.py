@@ -25,8 +25,8 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks
 from bot.field_rules import FieldError
+from bot.kernel.kernel import actor_of
 from bot.sandbox import samples
-from bot.services.cases import actor_of
 from bot.services.volunteer_form import VOLUNTEER_FIELDS
 from bot.testing.fake_telegram import FakeTelegram, FakeUser
 from bot.testing.harness import BotUnderTest
@@ -179,7 +179,7 @@ def fixed(data_of: Callable[[], str]) -> Prepare:
 
 async def open_file(c: Check) -> str:
     case = await c.stages.submitted()
-    attachment = (await c.services.cases.current_attachments(case.id))[0]
+    attachment = (await c.services.kernel.current_attachments(case.id))[0]
     return encode(oc.FILE, case.id, attachment.id)
 
 

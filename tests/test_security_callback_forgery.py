@@ -204,21 +204,21 @@ async def test_cases_that_do_not_exist_or_are_someone_elses(
         stages = Stages(bot, world)
         home = await stages.submitted()
         # A case of the other foundation, in the other province.
-        cases = bot.services.cases
-        away = await cases.create_draft(
+        cases = bot.services
+        away = await cases.application.create_draft(
             world.other_member,
             volunteer_name="OTHER PERSON",
             passport_no="ZX9988776",
             details={"work_province": world.other_province},
         )
-        for item in cases.checklist.required:
+        for item in cases.kernel.checklist.required:
             from tests.security_support import file_meta
 
-            outcome, _ = await cases.upload_attachment(
+            outcome, _ = await cases.application.upload_attachment(
                 world.other_member, away.id, away.version, item.key, file_meta(bot, item.key)
             )
             away = outcome.case
-        away = (await cases.submit(world.other_member, away.id, away.version)).case
+        away = (await cases.application.submit(world.other_member, away.id, away.version)).case
         assert away.province == world.other_province or away.foundation_id != home.foundation_id
         missing = 10**9
 
@@ -245,7 +245,7 @@ async def test_cases_that_do_not_exist_or_are_someone_elses(
                 (member, encode(pb.RESCHEDULE, case_id, 1)),
             ]
         # An attachment of the other case, asked for through this officer's own case.
-        theirs = (await cases.current_attachments(away.id))[0]
+        theirs = (await cases.kernel.current_attachments(away.id))[0]
         plays.append((officer, encode(oc.FILE, home.id, theirs.id)))
         anchors = {u.id: await anchor(bot, u) for u in (officer, member)}
         t = bot.services.catalogs.for_language("th")
@@ -279,7 +279,7 @@ async def test_replayed_buttons_and_stale_versions_change_nothing_twice(
 ) -> None:
     caplog.set_level(logging.WARNING)
     async with running(fake, tmp_path) as (bot, world):
-        stages, cases = Stages(bot, world), bot.services.cases
+        stages, cases = Stages(bot, world), bot.services
         th = t_of(bot, "th")
         officer = fake.user(world.officer, "Somchai", language_code="th")
         colleague = fake.user(world.central_officer, "Malee", language_code="th")
@@ -300,13 +300,13 @@ async def test_replayed_buttons_and_stale_versions_change_nothing_twice(
         first, again = await replayed(officer, claim, where)
         assert first.answer and first.answer != again.answer
         assert again.answer == th["officer.already_saved"]
-        claims = [e for e in await cases.timeline(case.id) if e.action == "claim"]
+        claims = [e for e in await cases.kernel.timeline(case.id) if e.action == "claim"]
         assert len(claims) == 1
 
         # A colleague changed the case meanwhile: a button of the old version is a conflict.
         case = await stages.submitted()
         old = encode(oc.DO, "claim", case.id, case.version, 0)
-        await cases.claim(world.central_officer, case.id, case.version)
+        await cases.review.claim(world.central_officer, case.id, case.version)
         before = await snapshot(bot, actor=0)
         stale = await press(bot, officer, old, where)
         assert stale.answer == th["common.conflict"], stale.describe()
@@ -338,7 +338,7 @@ async def test_replayed_buttons_and_stale_versions_change_nothing_twice(
         await send_text(bot, member, "The volunteer changed plans")
         withdraw = encode(fb.WITHDRAW_CONFIRM, case.id, case.version)
         await replayed(member, withdraw, home)
-        withdrawn = [e for e in await cases.timeline(case.id) if e.action == "withdraw"]
+        withdrawn = [e for e in await cases.kernel.timeline(case.id) if e.action == "withdraw"]
         assert len(withdrawn) == 1
         assert errors_logged(caplog) == []
 
@@ -434,7 +434,7 @@ async def test_a_button_from_last_month_does_nothing(
             edited=dt.timedelta(days=1),
         )
         assert fresh.answer and fresh.answer != th["common.button_too_old"], fresh.describe()
-        assert [e.action for e in await bot.services.cases.timeline(case.id)][-1] == "claim"
+        assert [e.action for e in await bot.services.kernel.timeline(case.id)][-1] == "claim"
         recent = await press_on_old_message(
             bot, member, encode(fb.CASE_OPEN, case.id), anchors[member.id], dt.timedelta(days=28)
         )

@@ -165,7 +165,7 @@ async def review_and_correct(
     bot: BotUnderTest, officer: FakeUser, member: FakeUser, case: Case
 ) -> Case:
     where = await anchor(bot, officer)
-    cv = next(a for a in await bot.services.cases.current_attachments(case.id) if a.item == "cv")
+    cv = next(a for a in await bot.services.kernel.current_attachments(case.id) if a.item == "cv")
     await officer_acts(
         bot,
         officer,

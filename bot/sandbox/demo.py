@@ -21,11 +21,11 @@ from typing import Any
 
 from bot import provinces
 from bot.field_rules import add_years
+from bot.kernel.inputs import FileMeta
 from bot.runtime import Services
 from bot.sandbox import samples
 from bot.sandbox.people import Person
 from bot.services import wizard
-from bot.services.cases import FileMeta
 from bot.services.foundation_form import FOUNDATION_FIELDS
 from bot.services.volunteer_form import VOLUNTEER_FIELDS, VolunteerForm
 from bot.workflow import Status
@@ -256,7 +256,6 @@ class _CaseMaker:
 
     def __init__(self, services: Services, member: int, officer: int, number: int) -> None:
         self.services = services
-        self.cases = services.cases
         self.member = member
         self.officer = officer
         self.number = number
@@ -268,7 +267,7 @@ class _CaseMaker:
     def document(self, item: str, volunteer: str, revision: int = 1) -> FileMeta:
         if item == "photo":
             return self._file(samples.png(seed=self.number + revision), "photo.png", "image/png")
-        name = self.cases.checklist.get(item)
+        name = self.services.kernel.checklist.get(item)
         title = name.name_en if name else item
         data = samples.pdf(title, f"Volunteer: {volunteer}", f"Revision {revision}")
         return self._file(data, f"{item}.pdf", "application/pdf")
@@ -280,16 +279,16 @@ class _CaseMaker:
             "consent_at": self.services.clock().isoformat(),
             "consent_by": self.member,
         }
-        case = await self.cases.create_draft(
+        case = await self.services.application.create_draft(
             self.member, volunteer_name=demo.name, passport_no=demo.passport_no, details=details
         )
-        for item in self.cases.checklist.required:
+        for item in self.services.kernel.checklist.required:
             meta = self.document(item.key, demo.name)
-            outcome, _ = await self.cases.upload_attachment(
+            outcome, _ = await self.services.application.upload_attachment(
                 self.member, case.id, case.version, item.key, meta
             )
             case = outcome.case
-        return (await self.cases.submit(self.member, case.id, case.version)).case
+        return (await self.services.application.submit(self.member, case.id, case.version)).case
 
     async def bring_to(self, case: Case, target: Status) -> Case:
         steps = {
@@ -309,63 +308,83 @@ class _CaseMaker:
         return case
 
     async def _claim(self, case: Case) -> Case:
-        return (await self.cases.claim(self.officer, case.id, case.version)).case
+        return (await self.services.review.claim(self.officer, case.id, case.version)).case
 
     async def _flag(self, case: Case) -> Case:
         case = await self._claim(case)
         passport = next(
-            a for a in await self.cases.current_attachments(case.id) if a.item == "passport_copy"
+            a
+            for a in await self.services.kernel.current_attachments(case.id)
+            if a.item == "passport_copy"
         )
         reason = "The passport copy is cut off at the bottom: please scan the whole page."
         case = (
-            await self.cases.mark_attachment(
+            await self.services.review.mark_attachment(
                 self.officer, case.id, case.version, passport.id, "needs_correction", reason
             )
         ).case
         comment = "Please send a complete copy of the passport's photo page."
         return (
-            await self.cases.request_correction(self.officer, case.id, case.version, comment)
+            await self.services.review.request_correction(
+                self.officer, case.id, case.version, comment
+            )
         ).case
 
     async def _correct(self, case: Case) -> Case:
         meta = self.document("passport_copy", case.volunteer_name, revision=2)
-        outcome, _ = await self.cases.upload_attachment(
+        outcome, _ = await self.services.application.upload_attachment(
             self.member, case.id, case.version, "passport_copy", meta
         )
         case = outcome.case
         comment = "The whole page is scanned now."
         return (
-            await self.cases.resubmit_corrected(self.member, case.id, case.version, comment=comment)
+            await self.services.correction.resubmit(
+                self.member, case.id, case.version, comment=comment
+            )
         ).case
 
     async def _not_eligible(self, case: Case) -> Case:
         reason = "Photography for the association's website is not volunteer work under the rules."
         return (
-            await self.cases.return_not_eligible(self.officer, case.id, case.version, reason)
+            await self.services.review.return_not_eligible(
+                self.officer, case.id, case.version, reason
+            )
         ).case
 
     async def _check(self, case: Case) -> Case:
         case = await self._claim(case)
         case = (
-            await self.cases.mark_remaining(self.officer, case.id, case.version, "complete")
+            await self.services.review.mark_remaining(
+                self.officer, case.id, case.version, "complete"
+            )
         ).case
         receipt = f"{self.number}/2569"
         return (
-            await self.cases.documents_complete(self.officer, case.id, case.version, receipt)
+            await self.services.review.documents_complete(
+                self.officer, case.id, case.version, receipt
+            )
         ).case
 
     async def _not_approve(self, case: Case) -> Case:
         reason = "The work plan duplicates paid positions at the foundation."
-        return (await self.cases.not_approve(self.officer, case.id, case.version, reason)).case
+        return (
+            await self.services.consideration.not_approve(
+                self.officer, case.id, case.version, reason
+            )
+        ).case
 
     async def _approve(self, case: Case) -> Case:
         case = (
-            await self.cases.mark_remaining(self.officer, case.id, case.version, "correct")
+            await self.services.review.mark_remaining(
+                self.officer, case.id, case.version, "correct"
+            )
         ).case
-        return (await self.cases.approve(self.officer, case.id, case.version)).case
+        return (await self.services.consideration.approve(self.officer, case.id, case.version)).case
 
     async def _sign(self, case: Case) -> Case:
-        case = (await self.cases.send_for_signing(self.officer, case.id, case.version)).case
+        case = (
+            await self.services.issuing.send_for_signing(self.officer, case.id, case.version)
+        ).case
         tz = self.services.settings.tz
         day = self.services.applications.today() + timedelta(days=7)
         while day.weekday() >= 5:  # the office is open Monday to Friday
@@ -374,12 +393,16 @@ class _CaseMaker:
         office = provinces.name_of(case.province, "th")
         place = f"ศูนย์บริการ ชั้น 1 สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด{office}"
         return (
-            await self.cases.schedule_pickup(self.officer, case.id, case.version, when, place)
+            await self.services.issuing.schedule_pickup(
+                self.officer, case.id, case.version, when, place
+            )
         ).case
 
     async def _complete(self, case: Case) -> Case:
         data = samples.pdf("Certificate (sample)", f"Volunteer: {case.volunteer_name}")
         meta = self._file(data, f"certificate-{case.tracking_no}.pdf", "application/pdf")
-        outcome, _ = await self.cases.upload_certificate(self.officer, case.id, case.version, meta)
+        outcome, _ = await self.services.issuing.upload_certificate(
+            self.officer, case.id, case.version, meta
+        )
         case = outcome.case
-        return (await self.cases.complete(self.officer, case.id, case.version)).case
+        return (await self.services.issuing.complete(self.officer, case.id, case.version)).case

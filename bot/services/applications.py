@@ -17,11 +17,14 @@ import aiosqlite
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot import dates
+from bot.actions.application import ApplicationActions
 from bot.checklist import ChecklistItem
+from bot.clock import Clock
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
+from bot.kernel.inputs import FileMeta
+from bot.kernel.kernel import CaseKernel, Outcome
 from bot.services import wizard
-from bot.services.cases import CaseService, Clock, FileMeta, Outcome
 from bot.services.foundations import NotAMember, PrivacyRequired
 from bot.services.volunteer_form import VOLUNTEER_FIELDS, VolunteerForm
 from bot.workflow import Role, Status, WorkflowError
@@ -81,12 +84,19 @@ class Summary:
 
 class ApplicationService:
     def __init__(
-        self, db: Database, cases: CaseService, privacy_version: str, clock: Clock, tz: tzinfo
+        self,
+        db: Database,
+        kernel: CaseKernel,
+        actions: ApplicationActions,
+        privacy_version: str,
+        clock: Clock,
+        tz: tzinfo,
     ) -> None:
         self.db = db
-        self.cases = cases
+        self.kernel = kernel
+        self.actions = actions
         self.privacy_version = privacy_version
-        self.checklist = cases.checklist
+        self.checklist = kernel.checklist
         self.clock = clock
         self.tz = tz
 
@@ -192,13 +202,13 @@ class ApplicationService:
         the person saw; without it the current version is taken (the person's own draft).
         """
         assert draft.case_id is not None
-        case = await self.cases.get_visible(user_id, draft.case_id)
+        case = await self.kernel.get_visible(user_id, draft.case_id)
         form = draft.form
         assert form.full_name and form.passport_no and form.work_province
         details = {**case.details, **form.details()}
         if details == case.details and case.province == form.work_province:
             return case.version if seen_version is None else seen_version
-        outcome = await self.cases.update_draft(
+        outcome = await self.actions.update_draft(
             user_id,
             case.id,
             case.version if seen_version is None else seen_version,
@@ -220,7 +230,7 @@ class ApplicationService:
         form = draft.form
         assert form.full_name and form.passport_no
         details = {**form.details(), "consent_at": now.isoformat(), "consent_by": user_id}
-        case = await self.cases.create_draft(
+        case = await self.actions.create_draft(
             user_id, volunteer_name=form.full_name, passport_no=form.passport_no, details=details
         )
         async with self.db.transaction() as conn:
@@ -253,8 +263,8 @@ class ApplicationService:
             slot = draft.target.slot
         else:
             slot = len(await self.files_of(draft.case_id, item.key)) if item.multiple else 0
-        case = await self.cases.get_visible(user_id, draft.case_id)
-        _, attachment = await self.cases.upload_attachment(
+        case = await self.kernel.get_visible(user_id, draft.case_id)
+        _, attachment = await self.actions.upload_attachment(
             user_id, case.id, case.version, item.key, meta, slot
         )
         async with self.db.transaction() as conn:
@@ -319,7 +329,7 @@ class ApplicationService:
         draft = await self._draft(self.db.conn, user_id)
         if draft.case_id is None:
             return Summary(draft, None, [])
-        case = await self.cases.get_visible(user_id, draft.case_id)
+        case = await self.kernel.get_visible(user_id, draft.case_id)
         return Summary(draft, case, await attachments_repo.current(self.db.conn, case.id))
 
     async def submit(self, user_id: int, case_id: int, version: int) -> Outcome:
@@ -330,7 +340,7 @@ class ApplicationService:
         # The summary showed the form; should an earlier sync have failed, the case catches up
         # first, so what is submitted is what the person confirmed.
         version = await self._sync_case(user_id, draft, version)
-        outcome = await self.cases.submit(user_id, case_id, version)
+        outcome = await self.actions.submit(user_id, case_id, version)
         async with self.db.transaction() as conn:
             await drafts_repo.delete(conn, user_id, APPLICATION)
         return outcome

@@ -16,10 +16,14 @@ import aiosqlite
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot import dates
+from bot.actions.application import ApplicationActions
+from bot.actions.correction import CorrectionActions
+from bot.clock import Clock
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
+from bot.kernel.inputs import CERTIFICATE_ITEM, FileMeta
+from bot.kernel.kernel import CaseKernel, Outcome
 from bot.services import wizard
-from bot.services.cases import CERTIFICATE_ITEM, CaseService, Clock, FileMeta, Outcome
 from bot.services.foundations import NotAMember
 from bot.services.volunteer_form import CORRECTABLE_FIELDS, VolunteerForm
 from bot.workflow import STATUS_LABEL, IllegalTransition, Role, Status, WorkflowError
@@ -63,9 +67,19 @@ def _form_of(case: Case) -> VolunteerForm:
 
 
 class CorrectionService:
-    def __init__(self, db: Database, cases: CaseService, clock: Clock, tz: tzinfo) -> None:
+    def __init__(
+        self,
+        db: Database,
+        kernel: CaseKernel,
+        uploads: ApplicationActions,
+        actions: CorrectionActions,
+        clock: Clock,
+        tz: tzinfo,
+    ) -> None:
         self.db = db
-        self.cases = cases
+        self.kernel = kernel
+        self.uploads = uploads
+        self.actions = actions
         self.clock = clock
         self.tz = tz
 
@@ -74,7 +88,7 @@ class CorrectionService:
         user = await users_repo.get(self.db.conn, user_id)
         if user is None or not user.active or user.role is not Role.MEMBER:
             raise NotAMember()
-        case = await self.cases.get_visible(user_id, case_id)
+        case = await self.kernel.get_visible(user_id, case_id)
         if case.status is not Status.AWAITING_CORRECTION:
             raise IllegalTransition(
                 N_("foundation.correct.not_waiting"), status=STATUS_LABEL[case.status]
@@ -108,7 +122,7 @@ class CorrectionService:
             for a in await attachments_repo.current(self.db.conn, case.id)
             if a.item != CERTIFICATE_ITEM
         ]
-        order = {item.key: i for i, item in enumerate(self.cases.checklist.items)}
+        order = {item.key: i for i, item in enumerate(self.kernel.checklist.items)}
         current.sort(key=lambda a: (order.get(a.item, len(order)), a.slot))
         asked = await queries.public_events(self.db.conn, case.id, ("request_correction",))
         since = asked[-1].created_at if asked else None
@@ -154,7 +168,7 @@ class CorrectionService:
         if draft.step != DOCUMENTS or not still:
             raise wizard.StaleStep()
         target = still[0]
-        await self.cases.upload_attachment(
+        await self.uploads.upload_attachment(
             user_id, case.id, case.version, target.item, meta, target.slot
         )
         return await self.view(user_id)
@@ -195,12 +209,10 @@ class CorrectionService:
         draft = await self._load(self.db.conn, user_id)
         if draft is None or draft.case_id != case_id:
             raise wizard.StaleStep()
-        case = await self.cases.get_visible(user_id, case_id)
+        case = await self.kernel.get_visible(user_id, case_id)
         original = _form_of(case).details()
         changes = {k: v for k, v in draft.form.details().items() if v != original.get(k)}
-        outcome = await self.cases.resubmit_corrected(
-            user_id, case_id, version, details=changes or None
-        )
+        outcome = await self.actions.resubmit(user_id, case_id, version, details=changes or None)
         async with self.db.transaction() as conn:
             await drafts_repo.delete(conn, user_id, CORRECTION)
         return outcome

@@ -15,12 +15,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot import dates
 from bot import workflow as wf
+from bot.clock import Clock
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
+from bot.kernel.errors import CaseNotFound
+from bot.kernel.inputs import CERTIFICATE_ITEM
+from bot.kernel.kernel import CaseKernel, actor_of
 from bot.privacy import PrivacyNotice
 from bot.services import wizard
-from bot.services.cases import CERTIFICATE_ITEM, CaseService, Clock, actor_of
-from bot.services.errors import CaseNotFound
 from bot.services.foundation_form import FOUNDATION_FIELDS, FoundationForm
 from bot.services.invites import InviteService
 from bot.workflow import Action, Role, WorkflowError
@@ -38,24 +40,6 @@ from storage.models import Attachment, Case, Foundation, User
 
 REGISTRATION = "registration"
 PAGE_SIZE = 5
-
-# What a foundation sees happen to its case. Claims, attachment marks and internal notes are
-# the office's own work in progress; uploads show in the document list instead.
-PUBLIC_ACTIONS: tuple[str, ...] = (
-    Action.SUBMIT.value,
-    Action.REQUEST_CORRECTION.value,
-    Action.RESUBMIT.value,
-    Action.RETURN_NOT_ELIGIBLE.value,
-    Action.DOCUMENTS_COMPLETE.value,
-    Action.APPROVE.value,
-    Action.NOT_APPROVE.value,
-    Action.SEND_FOR_SIGNING.value,
-    Action.SCHEDULE_PICKUP.value,
-    Action.CONFIRM_PICKUP.value,
-    Action.REQUEST_RESCHEDULE.value,
-    Action.COMPLETE.value,
-    Action.WITHDRAW.value,
-)
 
 
 class PrivacyRequired(WorkflowError):
@@ -100,14 +84,14 @@ class FoundationService:
     def __init__(
         self,
         db: Database,
-        cases: CaseService,
+        kernel: CaseKernel,
         invites: InviteService,
         notice: PrivacyNotice,
         clock: Clock,
         tz: tzinfo,
     ) -> None:
         self.db = db
-        self.cases = cases
+        self.kernel = kernel
         self.invites = invites
         self.notice = notice
         self.clock = clock
@@ -273,9 +257,9 @@ class FoundationService:
         actor = actor_of(user, user_id)
         if actor.role is not Role.MEMBER:
             raise CaseNotFound()
-        case = await self.cases.get_visible(user_id, case_id)
+        case = await self.kernel.get_visible(user_id, case_id)
         # In checklist order, as the foundation attached them; the certificate scan last.
-        order = {item.key: i for i, item in enumerate(self.cases.checklist.items)}
+        order = {item.key: i for i, item in enumerate(self.kernel.checklist.items)}
         documents = sorted(
             await attachments_repo.current(self.db.conn, case_id),
             key=lambda a: (order.get(a.item, len(order)), a.slot),
@@ -283,7 +267,7 @@ class FoundationService:
         if case.status is not wf.Status.COMPLETED:
             # The signed scan is the office's until it confirms sending it (completion).
             documents = [a for a in documents if a.item != CERTIFICATE_ITEM]
-        timeline = await queries.public_events(self.db.conn, case_id, PUBLIC_ACTIONS)
+        timeline = await queries.public_events(self.db.conn, case_id, wf.PUBLIC_ACTIONS)
         ref = wf.CaseRef(case.status, case.foundation_id, case.province)
         appointment = await appointments_repo.latest_for_case(self.db.conn, case_id)
         return CaseView(case, documents, timeline, wf.available_actions(actor, ref), appointment)

@@ -13,8 +13,8 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+from bot.clock import Clock
 from bot.i18n_marker import N_
-from bot.services.cases import Clock
 from bot.workflow import Role, WorkflowError
 from storage import invites as invites_repo
 from storage import users as users_repo

@@ -1,10 +1,10 @@
 """Issuance for the chats: the print pack of a case, which pickup moments may be booked, the
 appointment as the screens and the calendar file show it. No Telegram types here.
 
-Changes to a case still go through ``CaseService`` (rules, version, event, notifications in
-one transaction); this service adds what has to be checked or assembled around them: the
-office hours and holidays of ``bot.issuance.slots``, the office's own address from
-``office.toml``, and the PDF built off the event loop.
+The issuance actions themselves are ``bot.actions.issuance.IssuanceActions``; this service
+adds what has to be checked or assembled around them: the office hours and holidays of
+``bot.issuance.slots``, the office's own address from ``office.toml``, and the PDF built off
+the event loop.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.actions.issuance import IssuanceActions
 from bot.files import FileStore
 from bot.i18n import Catalogs, Translator
 from bot.i18n_marker import N_, MsgId
@@ -20,18 +21,18 @@ from bot.issuance.config import IssuanceConfig, OfficeConfig
 from bot.issuance.ics import ics_filename, pickup_ics
 from bot.issuance.printpack import build_print_pack_async
 from bot.issuance.slots import Check, MonthGrid, PickupRules, Refusal
-from bot.services.cases import CERTIFICATE_ITEM, CaseService, Outcome
-from bot.services.errors import InvalidInput, StaleAppointment
+from bot.kernel.errors import InvalidInput, StaleAppointment
+from bot.kernel.inputs import CERTIFICATE_ITEM
+from bot.kernel.kernel import CaseKernel, Outcome
 from bot.services.officers import CaseView, OfficerService
 from bot.services.print_pack import pack_input
 from bot.workflow import (
-    STATUS_LABEL,
     Action,
     CaseFacts,
     CaseRef,
-    IllegalTransition,
-    Status,
     check,
+    check_printable,
+    pickup_answer_refusal,
 )
 from storage import appointments as appointments_repo
 from storage import cases as cases_repo
@@ -39,8 +40,6 @@ from storage import users as users_repo
 from storage.appointments import Appointment
 from storage.models import Attachment, Case
 
-# What an officer may print: the approved case, and again while it is out for signature.
-PRINTABLE = frozenset({Status.AWAITING_ISSUANCE, Status.AWAITING_SIGNATURE})
 ICS_ALARM = dt.timedelta(days=1)
 ICS_DOMAIN = "dsdw-certificate-bot"
 
@@ -77,24 +76,26 @@ class Completion:
 class IssuanceService:
     def __init__(
         self,
-        cases: CaseService,
+        kernel: CaseKernel,
+        actions: IssuanceActions,
         officers: OfficerService,
         files: FileStore,
         catalogs: Catalogs,
         config: IssuanceConfig,
         tz: ZoneInfo,
     ) -> None:
-        self.cases = cases
+        self.kernel = kernel
+        self.actions = actions
         self.officers = officers
-        self.db = cases.db
+        self.db = kernel.db
         self.files = files
         self.catalogs = catalogs
         self.config = config
         self.tz = tz
-        self.rules = PickupRules(config.pickup, cases.calendar)
+        self.rules = PickupRules(config.pickup, kernel.calendar)
 
     def now(self) -> dt.datetime:
-        return self.cases.clock()
+        return self.kernel.clock()
 
     def office(self, province: str) -> OfficeConfig:
         return self.config.office_for(province)
@@ -149,12 +150,12 @@ class IssuanceService:
         The moment is checked again here: the officer may have chosen it minutes ago.
         """
         self.check_moment(when, lang)
-        case = await self.cases.get_visible(user_id, case_id)
+        case = await self.kernel.get_visible(user_id, case_id)
         place_en: str | None = None
         if place is None:
             office = self.office(case.province)
             place, place_en = office.place("th"), office.place("en")
-        return await self.cases.schedule_pickup(
+        return await self.actions.schedule_pickup(
             user_id, case_id, version, when, place, note, place_en=place_en
         )
 
@@ -164,17 +165,19 @@ class IssuanceService:
         """The case and appointment a member is about to answer (``CONFIRM_PICKUP`` or
         ``REQUEST_RESCHEDULE``), checked before they confirm or type a reason; the service
         checks again when saving."""
-        actor = await self.cases.actor(user_id)
-        case = await self.cases.get_visible(user_id, case_id)
+        actor = await self.kernel.actor(user_id)
+        case = await self.kernel.get_visible(user_id, case_id)
         appointment = await self.appointment(case_id)
         ref = CaseRef(case.status, case.foundation_id, case.province)
         check(action, actor, ref, CaseFacts(has_pickup=appointment is not None, has_reason=True))
-        if appointment is None or appointment.id != appointment_id:
-            raise StaleAppointment(N_("issuance.error.appointment_superseded"))
-        if action is Action.CONFIRM_PICKUP and appointment.state == "confirmed":
-            raise StaleAppointment(N_("issuance.error.already_confirmed"))
-        if action is Action.REQUEST_RESCHEDULE and appointment.state == "reschedule_requested":
-            raise StaleAppointment(N_("issuance.error.already_asked"))
+        refusal = pickup_answer_refusal(
+            action,
+            appointment_id,
+            appointment.id if appointment else None,
+            appointment.state if appointment else None,
+        )
+        if refusal is not None or appointment is None:
+            raise StaleAppointment(refusal or N_("issuance.error.appointment_superseded"))
         return case, appointment
 
     # ----- completion -------------------------------------------------------------------------
@@ -190,8 +193,7 @@ class IssuanceService:
     async def printable(self, user_id: int, case_id: int) -> CaseView:
         """The case, if this officer may print its pack now (approved, not yet closed)."""
         view = await self.officers.case_view(user_id, case_id)
-        if view.case.status not in PRINTABLE:
-            raise IllegalTransition(N_("error.wrong_status"), status=STATUS_LABEL[view.case.status])
+        check_printable(view.case.status)
         return view
 
     async def print_pack(self, user_id: int, case_id: int) -> tuple[Case, bytes]:
@@ -201,7 +203,7 @@ class IssuanceService:
             view,
             config=self.config,
             th=self.catalogs.for_language("th"),
-            checklist=self.cases.checklist,
+            checklist=self.kernel.checklist,
             files=self.files,
             conn=self.db.conn,
             prepared_on=self.rules.today(self.now()),

@@ -1,10 +1,9 @@
-"""Officer work: the dashboard, queue pages, search, a case as an officer sees it, claiming and
-taking over, and the officer accounts admins manage. No Telegram types here.
+"""Officer work: the dashboard, queue pages, search, a case as an officer sees it, and the
+officer accounts admins manage. No Telegram types here.
 
 Who may do what is read from the database on every call: an officer sees their province's
-cases, a central officer (no province) and an admin every province's. Changes to a case go
-through ``CaseService`` (rules, version check, event, notifications in one transaction); this
-service only adds what the officer screens need around them.
+cases, a central officer (no province) and an admin every province's. Changes to a case are
+the feature actions' (``bot.actions``): this service reads what the officer screens show.
 """
 
 from __future__ import annotations
@@ -18,8 +17,9 @@ import aiosqlite
 
 from bot import provinces
 from bot.i18n_marker import N_
-from bot.services.cases import CERTIFICATE_ITEM, CaseService, Outcome, actor_of
-from bot.services.errors import InvalidInput, VersionConflict
+from bot.kernel.errors import InvalidInput
+from bot.kernel.inputs import CERTIFICATE_ITEM
+from bot.kernel.kernel import CaseKernel, actor_of
 from bot.workflow import (
     Action,
     Actor,
@@ -27,15 +27,14 @@ from bot.workflow import (
     CaseFacts,
     CaseRef,
     NotAllowed,
-    PreconditionFailed,
     Role,
     Status,
     available_actions,
+    is_staff,
     statuses_in,
 )
 from storage import appointments as appointments_repo
 from storage import attachments as attachments_repo
-from storage import cases as cases_repo
 from storage import events as events_repo
 from storage import foundations as foundations_repo
 from storage import officers as officers_repo
@@ -49,7 +48,6 @@ PAGE_SIZE = 8
 SEARCH_LIMIT = 8
 MIN_SEARCH_LENGTH = 2
 MAX_SEARCH_LENGTH = 100
-STAFF = frozenset({Role.OFFICER, Role.ADMIN})
 OFFICE_BUCKETS = (Bucket.WAITING_FOR_OFFICER, Bucket.WAITING_FOR_APPLICANT, Bucket.COMPLETED)
 
 
@@ -159,10 +157,10 @@ def search_patterns(text: str) -> tuple[str, ...]:
 
 
 class OfficerService:
-    def __init__(self, cases: CaseService, tz: tzinfo) -> None:
-        self.cases = cases
-        self.db = cases.db
-        self.clock = cases.clock
+    def __init__(self, kernel: CaseKernel, tz: tzinfo) -> None:
+        self.kernel = kernel
+        self.db = kernel.db
+        self.clock = kernel.clock
         self.tz = tz
 
     # ----- who ------------------------------------------------------------------------------
@@ -170,7 +168,7 @@ class OfficerService:
     async def staff(self, user_id: int) -> User:
         """The person, if they are an active officer or admin right now."""
         user = await users_repo.get(self.db.conn, user_id)
-        if user is None or not user.active or user.role not in STAFF:
+        if user is None or not is_staff(actor_of(user, user_id)):
             raise NotAllowed(N_("error.not_allowed"))
         return user
 
@@ -219,7 +217,7 @@ class OfficerService:
     async def case_view(self, user_id: int, case_id: int) -> CaseView:
         actor = actor_of(await self.staff(user_id), user_id)
         conn = self.db.conn
-        case = await self.cases.get_visible(user_id, case_id)
+        case = await self.kernel.get_visible(user_id, case_id)
         history = await attachments_repo.history(conn, case_id)
         events = await events_repo.for_case(conn, case_id)
         people = {e.actor_id for e in events if e.actor_id is not None}
@@ -236,14 +234,14 @@ class OfficerService:
             history=history,
             events=events,
             names=await officers_repo.display_names(conn, people),
-            facts=await self.cases.facts(case_id),
+            facts=await self.kernel.facts(case_id),
             actions=available_actions(actor, ref),
             appointment=await appointments_repo.latest_for_case(conn, case_id),
         )
 
     def _in_checklist_order(self, attachments: list[Attachment]) -> list[Attachment]:
         """As the foundation was asked for them; the certificate scan (not listed) last."""
-        order = {item.key: n for n, item in enumerate(self.cases.checklist.items)}
+        order = {item.key: n for n, item in enumerate(self.kernel.checklist.items)}
         return sorted(attachments, key=lambda a: (order.get(a.item, len(order)), a.slot))
 
     async def attachment(self, user_id: int, case_id: int, attachment_id: int) -> AttachmentView:
@@ -265,48 +263,6 @@ class OfficerService:
         actions = view.actions if latest is not None and latest.id == attachment.id else ()
         position = next((i for i, a in enumerate(current, 1) if a.id == attachment.id), 0)
         return AttachmentView(view.case, attachment, earlier, position, len(current), actions)
-
-    async def _seen(self, user_id: int, case_id: int, version: int) -> Case:
-        """The case as it is, if it is still the version the person acted on."""
-        await self.staff(user_id)
-        case = await self.cases.get_visible(user_id, case_id)
-        if case.version != version:
-            raise VersionConflict(case.version)
-        return case
-
-    async def claim(self, user_id: int, case_id: int, version: int) -> Outcome:
-        """Take an unclaimed case; a colleague's claim needs ``take_over`` (asked first)."""
-        case = await self._seen(user_id, case_id, version)
-        if case.claimed_by is not None and case.claimed_by != user_id:
-            raise InvalidInput(N_("officer.error.claimed_by_colleague"))
-        if case.claimed_by == user_id:
-            raise InvalidInput(N_("officer.error.already_yours"))
-        return await self.cases.claim(user_id, case_id, version)
-
-    async def take_over(self, user_id: int, case_id: int, version: int) -> Outcome:
-        case = await self._seen(user_id, case_id, version)
-        if case.claimed_by == user_id:
-            raise InvalidInput(N_("officer.error.already_yours"))
-        return await self.cases.take_over(user_id, case_id, version)
-
-    async def approve(
-        self, user_id: int, case_id: int, version: int, comment: str | None
-    ) -> Outcome:
-        """Approve once every document is marked correct (manual: consideration, ถูกต้อง)."""
-        await self._seen(user_id, case_id, version)
-        await self.require_all_correct(case_id)
-        # The version check inside ``approve`` guarantees the marks read above are current.
-        return await self.cases.approve(user_id, case_id, version, comment)
-
-    async def require_all_correct(self, case_id: int) -> None:
-        current = await attachments_repo.current(self.db.conn, case_id)
-        if any(a.item != CERTIFICATE_ITEM and a.verdict != "correct" for a in current):
-            raise PreconditionFailed(N_("officer.error.not_all_correct"))
-
-    async def receipt_free(self, user_id: int, case_id: int, receipt_no: str) -> bool:
-        """Whether the office has not used this receipt number yet (checked again on saving)."""
-        case = await self.cases.get_visible(user_id, case_id)
-        return not await cases_repo.receipt_taken(self.db.conn, case.province, receipt_no, case_id)
 
     # ----- officer accounts (admins) --------------------------------------------------------
 

@@ -22,10 +22,9 @@ from bot.issuance.model import (
     PrintPackInput,
     VolunteerInfo,
 )
-from bot.services.errors import InvalidInput
-from bot.services.foundations import PUBLIC_ACTIONS
+from bot.kernel.errors import InvalidInput
 from bot.services.officers import CaseView
-from bot.workflow import ACTION_LABEL, Action
+from bot.workflow import ACTION_LABEL, PUBLIC_ACTIONS, Action
 from storage import foundation_queries as queries
 
 PACK_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})

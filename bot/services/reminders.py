@@ -16,8 +16,12 @@ from typing import Any
 
 import aiosqlite
 
+from bot.clock import Clock
 from bot.i18n import Catalogs, encode_params
 from bot.i18n_marker import N_, MsgId
+from bot.kernel.errors import VersionConflict
+from bot.kernel.kernel import CaseKernel, Outcome
+from bot.kernel.notices import to_members, to_officers
 from bot.reminders import (
     STAGE_OF,
     ApplicantStep,
@@ -28,10 +32,8 @@ from bot.reminders import (
     officer_alerts,
     quiet_release,
 )
-from bot.services.cases import CaseService, Clock
-from bot.services.errors import VersionConflict
 from bot.workdays import WorkCalendar
-from bot.workflow import STATUS_LABEL, TERMINAL, Bucket, Role, WorkflowError
+from bot.workflow import STATUS_LABEL, TERMINAL, Action, Bucket, Role, WorkflowError
 from storage import appointments as appointments_repo
 from storage import outbox as outbox_repo
 from storage import queue as queue_repo
@@ -140,14 +142,14 @@ class ReminderService:
     def __init__(
         self,
         db: Database,
-        cases: CaseService,
+        kernel: CaseKernel,
         catalogs: Catalogs,
         settings: ReminderSettings,
         calendar: WorkCalendar,
         clock: Clock,
     ) -> None:
         self.db = db
-        self.cases = cases
+        self.kernel = kernel
         self.catalogs = catalogs
         self.settings = settings
         self.calendar = calendar
@@ -414,9 +416,24 @@ class ReminderService:
                 await self._queue(conn, self._messages(members, kind, msg_id, params, case.id), now)
             report.add(latest.step.value, len(members))
 
+    async def close_abandoned(self, case_id: int, version: int, days: int) -> Outcome:
+        """Close a case whose correction never came (the scan, after a final warning)."""
+        return await self.kernel.run(
+            Action.CLOSE_ABANDONED,
+            0,
+            case_id,
+            version,
+            system=True,
+            data={"days": days},
+            notify=[
+                to_officers("abandoned", N_("notify.officer.abandoned")),
+                to_members("abandoned", N_("notify.member.abandoned"), days=days),
+            ],
+        )
+
     async def _abandon(self, case: WaitingCase, days: int) -> bool:
         try:
-            await self.cases.close_abandoned(case.id, case.version, days)
+            await self.close_abandoned(case.id, case.version, days)
         except VersionConflict:
             return False  # someone acted on it this very moment; the next scan decides again
         except WorkflowError as error:

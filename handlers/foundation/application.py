@@ -11,10 +11,10 @@ from telegram.ext import (
     ConversationHandler,
 )
 
+from bot.kernel.errors import VersionConflict
 from bot.runtime import BotContext
 from bot.services import wizard
 from bot.services.applications import ApplicationDraft, DraftExists, NoDraft
-from bot.services.errors import VersionConflict
 from bot.services.foundations import PrivacyRequired
 from bot.services.volunteer_form import VOLUNTEER_FIELDS
 from bot.workflow import WorkflowError

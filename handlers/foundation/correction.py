@@ -8,10 +8,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
+from bot.kernel.errors import VersionConflict
 from bot.runtime import BotContext
 from bot.services import wizard
 from bot.services.corrections import DOCUMENTS, CorrectionView
-from bot.services.errors import VersionConflict
 from bot.services.volunteer_form import CORRECTABLE_FIELDS
 from bot.uploads import MAX_MEGABYTES, human_size
 from bot.workflow import WorkflowError

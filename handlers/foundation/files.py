@@ -11,8 +11,8 @@ from telegram.error import BadRequest
 from bot import uploads
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
+from bot.kernel.inputs import FileMeta
 from bot.runtime import BotContext
-from bot.services.cases import FileMeta
 
 
 async def receive(update: Update, context: BotContext) -> FileMeta:

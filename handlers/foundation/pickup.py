@@ -12,10 +12,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot.i18n import Translator, decode_params
+from bot.kernel.errors import StaleAppointment
+from bot.kernel.inputs import MAX_NOTE
 from bot.outbox import register_document
 from bot.runtime import BotContext, Services
-from bot.services.cases import MAX_NOTE
-from bot.services.errors import StaleAppointment
 from bot.workflow import Action, WorkflowError
 from handlers.foundation import buttons, render
 from handlers.foundation import pickup_buttons as codes
@@ -115,7 +115,7 @@ async def confirmed_pressed(update: Update, context: BotContext) -> None:
         return
     case_id = data.number(0)
     try:
-        await context.services.cases.confirm_pickup(user_id(update), case_id, data.number(1))
+        await context.services.issuing.confirm_pickup(user_id(update), case_id, data.number(1))
     except StaleAppointment as error:
         await _stale_answer(update, context, case_id, error)
         await done_with(query)
@@ -201,7 +201,7 @@ async def request_sent(update: Update, context: BotContext) -> object:
     case_id = data.number(0)
     user_data(context).pop(_PENDING, None)
     try:
-        await context.services.cases.request_reschedule(
+        await context.services.issuing.request_reschedule(
             user_id(update), case_id, data.number(1), str(pending["reason"])
         )
     except StaleAppointment as error:

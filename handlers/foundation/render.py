@@ -13,8 +13,8 @@ from bot import callbacks, provinces
 from bot.checklist import Checklist
 from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.kernel.inputs import CERTIFICATE_ITEM
 from bot.provinces import Province
-from bot.services.cases import CERTIFICATE_ITEM
 from bot.services.wizard import FieldSpec
 from bot.uploads import human_size
 from bot.workflow import BUCKET_LABEL, STATUS_LABEL, Action, bucket_of

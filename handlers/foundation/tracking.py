@@ -16,9 +16,9 @@ from bot import field_rules
 from bot.field_rules import FieldError
 from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.kernel.errors import VersionConflict
 from bot.outbox import register_buttons
 from bot.runtime import BotContext
-from bot.services.errors import VersionConflict
 from bot.workflow import Action, WorkflowError
 from handlers import common
 from handlers.foundation import buttons, case_render, pickup_render, render, states
@@ -185,7 +185,7 @@ async def withdraw_confirmed(update: Update, context: BotContext) -> object:
         return None
     case_id, version = data.number(0), data.number(1)
     try:
-        outcome = await context.services.cases.withdraw(
+        outcome = await context.services.application.withdraw(
             user_id(update), case_id, version, str(pending["reason"])
         )
     except VersionConflict as error:

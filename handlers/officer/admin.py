@@ -14,8 +14,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import provinces
 from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.kernel.errors import InvalidInput
 from bot.runtime import BotContext
-from bot.services.errors import InvalidInput
 from bot.services.invites import INVITE_TTL
 from bot.services.officers import PAGE_SIZE, OfficerPage
 from bot.workflow import Role

@@ -14,8 +14,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import outbox
 from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.kernel.errors import InvalidInput
 from bot.runtime import BotContext
-from bot.services.errors import InvalidInput
 from handlers.officer import codes
 from handlers.officer.access import Press, on_press
 from handlers.officer.case_render import (

@@ -9,8 +9,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.i18n_marker import N_
+from bot.kernel.errors import InvalidInput
 from bot.runtime import BotContext
-from bot.services.errors import InvalidInput
 from bot.workflow import Bucket, Role
 from handlers import common
 from handlers.menus import set_menu_for

@@ -26,8 +26,8 @@ from bot import uploads
 from bot.callbacks import Spec
 from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.kernel.errors import InvalidInput, VersionConflict
 from bot.runtime import BotContext
-from bot.services.errors import InvalidInput, VersionConflict
 from bot.workflow import Action, WorkflowError
 from handlers.officer import issuance_codes as codes
 from handlers.officer import issuance_render as screens
@@ -121,15 +121,15 @@ async def ask_press(press: Press) -> None:
 
 async def do_press(press: Press) -> None:
     act, case_id, version = press.data.token(0), press.data.number(1), press.data.number(2)
-    cases = press.services.cases
+    issuing = press.services.issuing
     if act not in (codes.SIGN, codes.DONE):
         raise InvalidInput(N_("common.stale_button"))
     action = Action.SEND_FOR_SIGNING if act == codes.SIGN else Action.COMPLETE
     try:
         if act == codes.SIGN:
-            await cases.send_for_signing(press.user.id, case_id, version)
+            await issuing.send_for_signing(press.user.id, case_id, version)
         else:
-            await cases.complete(press.user.id, case_id, version)
+            await issuing.complete(press.user.id, case_id, version)
     except VersionConflict:
         await show_fresh(press, case_id)
         return

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
+from bot.kernel.inputs import FileMeta
 from bot.runtime import BotContext
-from bot.services.cases import FileMeta
 
 DRAFT = "officer_issuance"
 
@@ -20,7 +20,7 @@ Expects = Literal["date", "place", "note", "confirm", "scan", "send"]
 
 
 class ScanFile(BaseModel):
-    """A checked file already in the file store (``bot.services.cases.FileMeta`` as JSON)."""
+    """A checked file already in the file store (``bot.kernel.inputs.FileMeta`` as JSON)."""
 
     model_config = ConfigDict(extra="forbid")
 

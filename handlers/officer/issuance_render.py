@@ -15,7 +15,7 @@ from bot.dates import BUDDHIST_ERA_OFFSET
 from bot.i18n import Translator
 from bot.i18n_marker import N_, MsgId
 from bot.issuance.slots import MonthGrid, Refusal
-from bot.services.cases import CERTIFICATE_ITEM
+from bot.kernel.inputs import CERTIFICATE_ITEM
 from bot.services.issuance import Completion
 from bot.services.officers import CaseView
 from bot.uploads import human_size

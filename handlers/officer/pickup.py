@@ -13,9 +13,9 @@ import datetime as dt
 from telegram import InlineKeyboardMarkup, Message
 
 from bot.i18n_marker import N_
+from bot.kernel.errors import InvalidInput, VersionConflict
+from bot.kernel.inputs import MAX_NOTE, MAX_PLACE
 from bot.runtime import BotContext
-from bot.services.cases import MAX_NOTE, MAX_PLACE
-from bot.services.errors import InvalidInput, VersionConflict
 from bot.services.issuance import RefusedMoment
 from bot.workflow import Action
 from handlers.officer import issuance_render as screens

@@ -14,8 +14,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.checklist import Checklist
 from bot.i18n import Translator
 from bot.i18n_marker import N_, MsgId
+from bot.kernel.errors import InvalidInput
 from bot.runtime import BotContext
-from bot.services.errors import InvalidInput
 from bot.services.officers import CaseView
 from bot.workflow import Action
 from handlers.officer import codes

@@ -13,7 +13,7 @@ from bot import callbacks, provinces
 from bot.callbacks import Spec
 from bot.checklist import Checklist
 from bot.i18n import Translator
-from bot.services.cases import CERTIFICATE_ITEM
+from bot.kernel.inputs import CERTIFICATE_ITEM
 from bot.services.officers import (
     OFFICE_BUCKETS,
     PAGE_SIZE,

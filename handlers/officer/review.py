@@ -11,9 +11,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.i18n_marker import N_
+from bot.kernel.errors import InvalidInput, VersionConflict
+from bot.kernel.kernel import Outcome
 from bot.runtime import BotContext
-from bot.services.cases import Outcome
-from bot.services.errors import InvalidInput, VersionConflict
 from bot.services.officers import CaseView
 from bot.workflow import ACTION_LABEL, Action, WorkflowError
 from handlers.officer import codes
@@ -86,16 +86,16 @@ async def ask_press(press: Press) -> None:
 
 
 async def _run(press: Press, act: str, case_id: int, version: int, attachment_id: int) -> Outcome:
-    user, cases, officers = press.user.id, press.services.cases, press.services.officers
+    user, review = press.user.id, press.services.review
     if act == "claim":
-        return await officers.claim(user, case_id, version)
+        return await review.claim(user, case_id, version)
     if act == "take":
-        return await officers.take_over(user, case_id, version)
+        return await review.take_over(user, case_id, version)
     if act in ("ok", "right"):
         verdict: Verdict = "complete" if act == "ok" else "correct"
-        return await cases.mark_attachment(user, case_id, version, attachment_id, verdict)
+        return await review.mark_attachment(user, case_id, version, attachment_id, verdict)
     if act in ("allok", "allright"):
-        return await cases.mark_remaining(
+        return await review.mark_remaining(
             user, case_id, version, "complete" if act == "allok" else "correct"
         )
     raise InvalidInput(N_("common.stale_button"))

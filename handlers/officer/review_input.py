@@ -25,11 +25,11 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n_marker import N_
+from bot.kernel.errors import InvalidInput, VersionConflict
+from bot.kernel.inputs import MAX_COMMENT, MAX_RECEIPT
 from bot.runtime import BotContext
-from bot.services.cases import MAX_COMMENT, MAX_RECEIPT
-from bot.services.errors import InvalidInput, VersionConflict
 from bot.services.officers import CaseView
-from bot.workflow import ACTION_LABEL, PreconditionFailed, Status, WorkflowError
+from bot.workflow import ACTION_LABEL, WorkflowError, check_before_typing
 from handlers import common
 from handlers.officer import codes, issuance
 from handlers.officer.access import END, Press, on_message, on_press
@@ -52,15 +52,16 @@ TEXT = "TEXT"
 
 def _precheck(act: str, view: CaseView) -> None:
     """Refuse before asking for text what could not be saved anyway."""
-    facts = view.facts
-    if act not in ACTION or ACTION[act] not in view.actions:
+    if act not in ACTION:
         raise InvalidInput(N_("common.stale_button"))
-    if act == "fix" and view.case.status is Status.AWAITING_CONSIDERATION:
-        raise InvalidInput(N_("error.verdict_not_for_stage"))
-    if act == "done" and (facts.unreviewed_required or facts.flagged_attachments):
-        raise PreconditionFailed(N_("error.documents_not_all_complete"))
-    if act == "appr" and view.not_correct:
-        raise PreconditionFailed(N_("officer.error.not_all_correct"))
+    check_before_typing(
+        ACTION[act],
+        view.actions,
+        view.case.status,
+        view.facts,
+        flagging=act == "fix",
+        not_correct=view.not_correct,
+    )
 
 
 async def prompt_press(press: Press) -> object:
@@ -102,7 +103,7 @@ async def _accept(
         return END
     if pending.expects == "receipt":
         assert text is not None
-        if not await services.officers.receipt_free(user.id, pending.case_id, text):
+        if not await services.review.receipt_free(user.id, pending.case_id, text):
             taken = t.t("error.receipt_number_taken", receipt_no=text)
             prompt, markup = prompt_screen(t, view, pending, services.checklist)
             await reply(taken + "\n\n" + prompt, markup)
@@ -164,23 +165,23 @@ async def skip_press(press: Press) -> object:
 
 
 async def _execute(press: Press, p: Pending) -> None:
-    user, cases = press.user.id, press.services.cases
+    user, review = press.user.id, press.services.review
     if p.act == "fix":
-        await cases.mark_attachment(
+        await review.mark_attachment(
             user, p.case_id, p.version, p.attachment_id, "needs_correction", p.text
         )
     elif p.act == "note":
-        await cases.add_internal_note(user, p.case_id, p.text or "")
+        await review.add_internal_note(user, p.case_id, p.text or "")
     elif p.act == "corr":
-        await cases.request_correction(user, p.case_id, p.version, p.text)
+        await review.request_correction(user, p.case_id, p.version, p.text)
     elif p.act == "ret":
-        await cases.return_not_eligible(user, p.case_id, p.version, p.text or "")
+        await review.return_not_eligible(user, p.case_id, p.version, p.text or "")
     elif p.act == "done":
-        await cases.documents_complete(user, p.case_id, p.version, p.receipt or "", p.text)
+        await review.documents_complete(user, p.case_id, p.version, p.receipt or "", p.text)
     elif p.act == "appr":
-        await press.services.officers.approve(user, p.case_id, p.version, p.text)
+        await press.services.consideration.approve(user, p.case_id, p.version, p.text)
     else:
-        await cases.not_approve(user, p.case_id, p.version, p.text or "")
+        await press.services.consideration.not_approve(user, p.case_id, p.version, p.text or "")
 
 
 async def confirm_press(press: Press) -> object:

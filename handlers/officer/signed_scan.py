@@ -8,8 +8,8 @@ from telegram import Update
 
 from bot import uploads
 from bot.field_rules import FieldError
+from bot.kernel.errors import VersionConflict
 from bot.runtime import BotContext
-from bot.services.errors import VersionConflict
 from bot.workflow import Action, WorkflowError
 from handlers.foundation.files import receive
 from handlers.officer import issuance_render as screens
@@ -82,9 +82,9 @@ async def attach_press(press: Press) -> None:
     if draft is None or draft.scan is None:
         await gone(press)
         return
-    cases, user = press.services.cases, press.user.id
+    issuing, user = press.services.issuing, press.user.id
     try:
-        outcome, _ = await cases.upload_certificate(user, case_id, version, draft.scan.meta())
+        outcome, _ = await issuing.upload_certificate(user, case_id, version, draft.scan.meta())
     except VersionConflict:
         save(press.context, None)
         await show_fresh(press, case_id)
@@ -94,7 +94,7 @@ async def attach_press(press: Press) -> None:
         await saved(press, case_id, Action.UPLOAD_CERTIFICATE)
         return
     try:
-        await cases.complete(user, case_id, outcome.case.version)
+        await issuing.complete(user, case_id, outcome.case.version)
     except WorkflowError as error:
         # Attached, but not sent (say, the pickup was not set after all): the case says so.
         text = press.t.t(error.msg_id, **error.params)

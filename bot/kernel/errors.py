@@ -1,4 +1,5 @@
-"""Errors services raise besides the workflow's own; each carries a catalog message id."""
+"""Errors the kernel and the feature actions raise besides the workflow's own; each carries a
+catalog message id."""
 
 from __future__ import annotations
 
