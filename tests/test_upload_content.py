@@ -41,18 +41,20 @@ async def flagged_passport(
     bot: BotUnderTest, member: int, officer: int, volunteer: str
 ) -> Attachment:
     """A submitted case returned for correction with only the passport copy flagged."""
-    cases = bot.services.cases
+    services = bot.services
     case = await submitted_case(bot, member, volunteer)
-    current = await cases.current_attachments(case.id)
+    current = await services.kernel.current_attachments(case.id)
     passport = next(a for a in current if a.item == "passport_copy")
     for a in current:
         flagged = a.id == passport.id
         verdict = "needs_correction" if flagged else "complete"
         reason = "The scan is cut off" if flagged else None
         case = (
-            await cases.mark_attachment(officer, case.id, case.version, a.id, verdict, reason)
+            await services.review.mark_attachment(
+                officer, case.id, case.version, a.id, verdict, reason
+            )
         ).case
-    await cases.request_correction(officer, case.id, case.version, "Please resend")
+    await services.review.request_correction(officer, case.id, case.version, "Please resend")
     return passport
 
 
@@ -77,10 +79,10 @@ async def test_only_real_pdfs_and_images_are_accepted(fake: FakeTelegram, tmp_pa
         await bot.services.users.set_language(world.member, "en")
         user = fake.user(world.member, "Anna", language_code="en")
         t = tr(bot, "en")
-        cases = bot.services.cases
+        kernel = bot.services.kernel
 
         async def stored_passport(case_id: int) -> Attachment:
-            current = await cases.current_attachments(case_id)
+            current = await kernel.current_attachments(case_id)
             return next(a for a in current if a.item == "passport_copy")
 
         passport = await flagged_passport(bot, world.member, world.officer, "ANNA MARIA SCHMIDT")
