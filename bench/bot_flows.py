@@ -13,8 +13,9 @@ comes). The first ``--warmup`` rounds are not counted. The flows:
 - ``/dashboard`` by an officer of Bangkok (the busiest province) and by a central officer
   (every province);
 - a queue page: pressing "next" on the waiting-for-officer list (wrapping to the first page
-  after the last), same two officers; and, as a worst case, paging the central office's
-  completed list near its end (about 90,000 cases deep);
+  after the last), same two officers; the central office's completed list from its first page
+  on (newest first since issue 17: the recent cases people look for); and, as a worst case,
+  paging that list near its end (about 90,000 cases deep, now the oldest cases);
 - a case view: "open" on a Bangkok case waiting for an officer (a different case each time);
 - one submission-wizard step: a member (a different one each time, each after ``/new``) types
   the volunteer's full name, which is checked, saved in the draft and answered with the next
@@ -290,9 +291,12 @@ async def bot_flows(fake: FakeTelegram, bot: BotUnderTest, who: Cast, total: int
 
     waiting = "waiting_for_officer"
     officer_list, central_list = await board(officer, waiting), await board(central, waiting)
-    # The worst case: the central office's completed list, near its end (OFFSET ~90,000).
+    # The worst case: the central office's completed list, near its end (OFFSET ~90,000): since
+    # issue 17 the oldest cases there, the list being newest first.
     deep = max(1, who.completed_all // 8 - total - 1)
     deep_list = await board(central)
+    # The page people want: the completed list's first pages, the most recently closed cases.
+    recent_list = await board(central)
     members = [fake_user(fake, m) for m in who.members]
     for member in members:  # each starts an application: untimed
         await driver.one(lambda member=member: member.send_command("new"))
@@ -312,6 +316,11 @@ async def bot_flows(fake: FakeTelegram, bot: BotUnderTest, who: Cast, total: int
         Flow("dashboard (central officer)", driver, command(central, "dashboard")),
         Flow("queue page (Bangkok officer)", driver, pager(officer, waiting, officer_list)),
         Flow("queue page (central officer)", driver, pager(central, waiting, central_list)),
+        Flow(
+            "queue page, completed newest first (central)",
+            driver,
+            pager(central, "completed", recent_list, start=-1, first=0),
+        ),
         Flow(
             "queue page, completed ~90k deep (central)",
             driver,

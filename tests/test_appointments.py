@@ -174,7 +174,8 @@ async def test_the_migration_carries_appointments_over_from_events(tmp_path: Pat
                     " VALUES (1, 7, 'schedule_pickup', ?, '2026-11-26T02:00:00+00:00')",
                     (data,),
                 )
-        assert await migrate(db) == ["0006_issuance.sql"]
+        # 0006 and every later migration; the later ones are tested where they are used.
+        assert (await migrate(db))[0] == "0006_issuance.sql"
         carried = await appointments_repo.latest_for_case(db.conn, 1)
         assert carried is not None
         assert (carried.starts_at, carried.place, carried.state) == (

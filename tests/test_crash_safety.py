@@ -116,7 +116,10 @@ async def test_a_wizard_killed_twice_continues_where_it_stood(
             await anna.send_file(PDF + str(index).encode(), f"{item.key}.pdf")
         else:
             await anna.press(t.t("foundation.button.skip"))
-    await anna.press(t.t("foundation.button.submit"))
+    # The summary follows the last answer; on a busy machine it can come after a quiet spell.
+    submit = t.t("foundation.button.submit")
+    await poll_until(lambda: submit in anna.buttons, what="the summary with its Submit button")
+    await anna.press(submit)
     await third.stop()
 
     db = await open_db(data)
