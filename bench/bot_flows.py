@@ -65,10 +65,9 @@ from telegram.request import HTTPXRequest
 
 from bench.common import load, machine, median, ms, percentile
 from bench.seed import describe, ensure_seeded, seeded_copy
-from bot import callbacks
 from bot.testing.fake_telegram import FakeEvent, FakeTelegram, FakeUser
 from bot.testing.harness import BotUnderTest
-from handlers.officer import codes
+from handlers.officer import buttons as oc
 
 PACE = 0.03
 PROVINCE = "10"  # Bangkok: the most cases of any province
@@ -265,10 +264,10 @@ def pager(
         nonlocal page
         message = user.fake.message(user.id, message_id)
         assert message is not None
-        wanted = callbacks.encode(codes.QUEUE, bucket, page + 1)
+        wanted = oc.Queue(bucket=bucket, page=page + 1).pack()
         buttons = [data for row in message.buttons for _, data in row]
         page = page + 1 if wanted in buttons else first
-        return await user.press_data(callbacks.encode(codes.QUEUE, bucket, page), message_id)
+        return await user.press_data(oc.Queue(bucket=bucket, page=page).pack(), message_id)
 
     return press
 
@@ -285,7 +284,7 @@ async def bot_flows(fake: FakeTelegram, bot: BotUnderTest, who: Cast, total: int
         message = user.last_message()
         assert message is not None
         if bucket is not None:
-            first = callbacks.encode(codes.QUEUE, bucket, 0)
+            first = oc.Queue(bucket=bucket, page=0).pack()
             await driver.one(lambda: user.press_data(first, message.message_id))
         return message.message_id
 
@@ -305,7 +304,7 @@ async def bot_flows(fake: FakeTelegram, bot: BotUnderTest, who: Cast, total: int
         return lambda n: user.send_command(name)
 
     def open_case(n: int) -> Awaitable[object]:
-        data = callbacks.encode(codes.OPEN, who.cases[n])
+        data = oc.OpenCase(case=who.cases[n]).pack()
         return officer.press_data(data, officer_list)
 
     def type_name(n: int) -> Awaitable[object]:

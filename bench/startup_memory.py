@@ -34,9 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import load, machine, median
 from bench.seed import describe, ensure_seeded, seeded_copy
-from bot import callbacks
 from bot.testing.fake_telegram import FakeEvent, FakeTelegram, FakeUser
-from handlers.officer import codes
+from handlers.officer import buttons as oc
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TARGET = 2.0
@@ -168,7 +167,7 @@ async def warm_up(fake: FakeTelegram, watcher: Watcher, db: Path, cases: int) ->
         ]
         pages.append(("completed", 11_000))  # past the end: the last page
         for bucket, page in pages:
-            data = callbacks.encode(codes.QUEUE, bucket, page)
+            data = oc.Queue(bucket=bucket, page=page).pack()
             await watcher.exchange(
                 user,
                 lambda user=user, data=data, at=board.message_id: user.press_data(data, at),
@@ -177,7 +176,7 @@ async def warm_up(fake: FakeTelegram, watcher: Watcher, db: Path, cases: int) ->
     board = officer.last_message()
     assert board is not None
     for case_id in case_ids:
-        data = callbacks.encode(codes.OPEN, case_id)
+        data = oc.OpenCase(case=case_id).pack()
         await watcher.exchange(
             officer, lambda data=data: officer.press_data(data, board.message_id)
         )

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from typing import Any
 
 from telegram import Update
@@ -23,6 +23,7 @@ from bot.actions.consideration import ConsiderationActions
 from bot.actions.correction import CorrectionActions
 from bot.actions.issuance import IssuanceActions
 from bot.actions.review import ReviewActions
+from bot.callbacks import Codec
 from bot.checklist import Checklist, load_checklist
 from bot.clock import Clock, system_clock
 from bot.config import SUPPORTED_LANGUAGES, Settings
@@ -32,7 +33,7 @@ from bot.files import FileStore
 from bot.i18n import Catalogs, load_catalogs
 from bot.issuance.config import IssuanceConfig, load_issuance_config
 from bot.kernel.kernel import CaseKernel
-from bot.outbox import OutboxWorker
+from bot.outbox import Extras, OutboxWorker
 from bot.persistence import SQLitePersistence
 from bot.privacy import PrivacyNotice, load_privacy_notice
 from bot.runtime import BotContext, CertBotApplication, Services
@@ -48,9 +49,13 @@ from bot.startup import check_files, wait_for_telegram
 from bot.workdays import WorkCalendar
 from bot.workflow import Role
 from handlers import common, digest, errors
-from handlers.foundation import conversation as foundation_conversation
+from handlers.feature import Conversation, Feature
+from handlers.foundation import application as foundation_application
+from handlers.foundation import correction as foundation_correction
 from handlers.foundation import joining as foundation_joining
 from handlers.foundation import pickup as foundation_pickup
+from handlers.foundation import registration as foundation_registration
+from handlers.foundation import resume as foundation_resume
 from handlers.foundation import tracking as foundation_tracking
 from handlers.menus import commands_for
 from handlers.officer import admin as officer_admin
@@ -58,8 +63,7 @@ from handlers.officer import case_view as officer_case_view
 from handlers.officer import dashboard as officer_dashboard
 from handlers.officer import issuance as officer_issuance
 from handlers.officer import join as officer_join
-from handlers.officer import review as officer_review
-from handlers.officer import review_input as officer_review_input
+from handlers.officer import review_input as officer_review
 from storage.db import Database
 from storage.migrate import migrate
 
@@ -133,7 +137,46 @@ async def _services(
     return services
 
 
-def build_application(services: Services) -> CertBotApplication:
+def features() -> list[Feature]:
+    """Every feature, in the order PTB consults their handlers; the last one, ``common``,
+    shows the others' start screens for /start."""
+    parts = [
+        officer_join.feature(),
+        officer_review.feature(),
+        officer_issuance.feature(),
+        officer_dashboard.feature(),
+        officer_case_view.feature(),
+        officer_admin.feature(),
+        foundation_joining.feature(),
+        foundation_registration.feature(),
+        foundation_application.feature(),
+        foundation_correction.feature(),
+        foundation_tracking.feature(),
+        foundation_pickup.feature(),
+        foundation_resume.feature(),
+        digest.feature(),
+    ]
+    screens = {role: screen for part in parts for role, screen in part.start_screens.items()}
+    return [*parts, common.feature(screens)]
+
+
+def codec(parts: Sequence[Feature]) -> Codec:
+    """The button kinds the guard lets through: those the features make."""
+    return Codec(kind for part in parts for kind in part.buttons)
+
+
+def outbox_extras(parts: Sequence[Feature]) -> Extras:
+    """What the features put under and beside their notifications."""
+    return Extras(
+        buttons=[make for part in parts for make in part.notification_buttons.values()],
+        documents={kind: make for part in parts for kind, make in part.documents.items()},
+    )
+
+
+def build_application(
+    services: Services, parts: Sequence[Feature] | None = None
+) -> CertBotApplication:
+    parts = features() if parts is None else parts
     settings = services.settings
     context_types = ContextTypes(context=BotContext)
     processor = PersonalUpdateProcessor(flood_rule(settings))
@@ -162,36 +205,32 @@ def build_application(services: Services) -> CertBotApplication:
     assert isinstance(application, CertBotApplication)
     application.services = services
     attach_fairness(processor, application)
-    register_handlers(application)
+    register_handlers(application, parts)
     return application
 
 
-def register_handlers(application: CertBotApplication) -> None:
-    """Every handler, in the order PTB consults them. Features add their line here."""
+def register_handlers(application: CertBotApplication, parts: Sequence[Feature]) -> None:
+    """Every handler, in the order PTB consults them."""
     application.add_handlers(common.identify_handlers(), group=common.GROUP_IDENTIFY)
-    application.add_handlers(common.guard_handlers(), group=common.GROUP_GUARD)
-    application.add_handlers(officer_join.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(officer_review_input.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(officer_review.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(officer_issuance.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(officer_dashboard.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(officer_case_view.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(officer_admin.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(foundation_conversation.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(foundation_joining.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(foundation_tracking.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(foundation_pickup.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(digest.handlers(), group=common.GROUP_FEATURES)
-    application.add_handlers(common.handlers(), group=common.GROUP_FEATURES)
+    application.add_handlers(common.guard_handlers(codec(parts)), group=common.GROUP_GUARD)
+    # Each side's conversation first, put together from the features that join it, in order.
+    conversations: dict[Conversation, list[Feature]] = {}
+    for part in parts:
+        if part.conversation is not None:
+            conversations.setdefault(part.conversation, []).append(part)
+    for conversation, joined in conversations.items():
+        application.add_handler(conversation.build(joined), group=common.GROUP_FEATURES)
+    for part in parts:
+        application.add_handlers(list(part.handlers), group=common.GROUP_FEATURES)
     application.add_handlers(common.fallback_handlers(), group=common.GROUP_FALLBACK)
     application.add_handlers(common.persist_handlers(), group=common.GROUP_PERSIST)
     application.add_error_handler(errors.on_error)
 
 
-def schedule_jobs(application: CertBotApplication) -> None:
+def schedule_jobs(application: CertBotApplication, extras: Extras) -> None:
     job_queue = application.job_queue
     assert job_queue is not None
-    worker = OutboxWorker(application.bot, application.services)
+    worker = OutboxWorker(application.bot, application.services, extras)
     job_queue.run_repeating(
         _outbox_job,
         interval=application.services.settings.outbox_interval_seconds,
@@ -236,10 +275,11 @@ async def running(
     """The bot, started and polling; stopped and closed on exit. Used by ``run`` and tests."""
     services = await open_services(settings, clock)
     try:
-        application = build_application(services)
+        parts = features()
+        application = build_application(services, parts)
         async with application:  # initialize() ... shutdown(), which flushes persistence
             await set_command_menus(application)
-            schedule_jobs(application)
+            schedule_jobs(application, outbox_extras(parts))
             assert application.updater is not None
             await application.updater.start_polling(
                 poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES

@@ -37,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -66,6 +66,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 DOMAIN: Final = "messages"
 
@@ -411,6 +413,10 @@ class Translator:
 
     def __call__(self, msg_id: str, /, **params: object) -> str:
         return self.t(msg_id, **params)
+
+    def pick(self, th: _T, en: _T) -> _T:
+        """Of data kept in both languages (an office's name, its signer's title), this one's."""
+        return th if self.lang == "th" else en
 
     # Dates and times, in this language and the catalogs' zone.
     def date(self, day: _dt.date) -> str:

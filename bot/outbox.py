@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,35 +38,29 @@ logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=30)
 
-Buttons = Callable[[OutboxMessage, Translator], InlineKeyboardMarkup | None]
-_BUTTONS: dict[str, Buttons] = {}
-
-
-def register_buttons(name: str, make: Buttons) -> None:
-    """Let a feature put buttons under the notifications it knows (say, "Open case").
-
-    ``make`` returns None for messages that are not its own; the first markup found is used.
-    """
-    _BUTTONS[name] = make
-
-
-def buttons_for(message: OutboxMessage, t: Translator) -> InlineKeyboardMarkup | None:
-    for make in _BUTTONS.values():
-        markup = make(message, t)
-        if markup is not None:
-            return markup
-    return None
-
-
+NotificationButtons = Callable[[OutboxMessage, Translator], InlineKeyboardMarkup | None]
+"""Buttons a feature puts under the notifications it knows (say, "Open case"); None for
+messages that are not its own."""
 Document = Callable[[OutboxMessage, Translator, Services], Awaitable[tuple[bytes, str] | None]]
-_DOCUMENTS: dict[str, Document] = {}
+"""A file made at send time, in the recipient's language (say, the pickup's ``.ics``):
+(bytes, file name), or None to send the text alone."""
 
 
-def register_document(kind: str, make: Document) -> None:
-    """Attach a file made at send time, in the recipient's language, to notifications of
-    ``kind`` (say, the pickup appointment's ``.ics``). ``make`` returns (bytes, file name), or
-    None to send the text alone."""
-    _DOCUMENTS[kind] = make
+@dataclass(frozen=True)
+class Extras:
+    """What the features add to notifications, handed to the worker by ``bot.app``."""
+
+    buttons: Sequence[NotificationButtons] = ()
+    """Asked in order; the first markup found is used."""
+    documents: Mapping[str, Document] = field(default_factory=dict)
+    """By notification kind."""
+
+    def markup(self, message: OutboxMessage, t: Translator) -> InlineKeyboardMarkup | None:
+        for make in self.buttons:
+            markup = make(message, t)
+            if markup is not None:
+                return markup
+        return None
 
 
 def render(message: OutboxMessage, t: Translator) -> str:
@@ -76,16 +70,12 @@ def render(message: OutboxMessage, t: Translator) -> str:
 
 
 async def _send(
-    bot: Bot,
-    services: Services,
-    message: OutboxMessage,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-    t: Translator | None = None,
+    bot: Bot, services: Services, message: OutboxMessage, t: Translator, extras: Extras
 ) -> None:
+    text, markup = render(message, t), extras.markup(message, t)
     document: str | bytes
-    make = _DOCUMENTS.get(message.kind)
-    made = await make(message, t, services) if make is not None and t is not None else None
+    make = extras.documents.get(message.kind)
+    made = await make(message, t, services) if make is not None else None
     if made is not None:
         document, file_name = made
     elif message.attachment_id is None:
@@ -165,6 +155,7 @@ class OutboxWorker:
         self,
         bot: Bot,
         services: Services,
+        extras: Extras | None = None,
         *,
         concurrency: int = 8,
         batch: int = 200,
@@ -172,6 +163,7 @@ class OutboxWorker:
     ) -> None:
         self.bot = bot
         self.services = services
+        self.extras = extras or Extras()
         self.pace = _Pace(
             per_second=services.settings.outbox_per_second,
             per_chat_interval=services.settings.outbox_per_chat_interval,
@@ -231,7 +223,7 @@ class OutboxWorker:
             async with gate:
                 await self.pace.slot(row.recipient_id)
                 try:
-                    return await deliver_one(self.bot, self.services, row, self.pace)
+                    return await deliver_one(self.bot, self.services, row, self.pace, self.extras)
                 finally:
                     self.pace.done(row.recipient_id)
 
@@ -240,7 +232,11 @@ class OutboxWorker:
 
 
 async def deliver_one(
-    bot: Bot, services: Services, message: OutboxMessage, pace: _Pace | None = None
+    bot: Bot,
+    services: Services,
+    message: OutboxMessage,
+    pace: _Pace | None = None,
+    extras: Extras | None = None,
 ) -> bool:
     """Try one message; record the outcome. True if Telegram accepted it."""
     now = services.clock()
@@ -264,7 +260,7 @@ async def deliver_one(
         return False
     t = services.catalogs.for_language(services.users.language_of(user))
     try:
-        await _send(bot, services, message, render(message, t), buttons_for(message, t), t)
+        await _send(bot, services, message, t, extras or Extras())
     except RetryAfter as error:
         delay = error.retry_after
         seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
@@ -304,9 +300,9 @@ async def _may_see(services: Services, user: User | None, case_id: int) -> bool:
     return may_see(actor, CaseRef(case.status, case.foundation_id, case.province))
 
 
-async def deliver_due(bot: Bot, services: Services) -> int:
+async def deliver_due(bot: Bot, services: Services, extras: Extras | None = None) -> int:
     """One drain with a fresh worker (tests and scripts; the bot keeps one worker)."""
-    return await OutboxWorker(bot, services).run()
+    return await OutboxWorker(bot, services, extras).run()
 
 
 async def _unreachable(services: Services, message: OutboxMessage, error: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
 
 from telegram import (
     InlineKeyboardButton,
@@ -22,17 +22,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot.callbacks import Button, Codec
 from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n_marker import N_
 from bot.runtime import BotContext
 from bot.workflow import Role
+from handlers.feature import Feature, StartScreen
 from handlers.menus import set_menu_for
-from handlers.replies import edit_query_message
+from handlers.respond import Press, on_press
 
 # Handler groups, in the order PTB runs them for one update.
 GROUP_IDENTIFY = -100
-# Every button press is checked here, before any feature sees it (``check_button``).
+# Every button press is checked here, before any feature sees it (``ButtonGuard``).
 GROUP_GUARD = -50
 GROUP_FEATURES = 0
 # Catch-alls share the features' group, registered last: PTB runs one handler per group.
@@ -51,6 +52,12 @@ _HELP = {
     Role.OFFICER: N_("help.officer"),
     Role.ADMIN: N_("help.admin"),
 }
+
+
+class Language(Button, prefix="lang"):
+    lang: str
+
+
 _LANGUAGE_BUTTON = {"th": N_("language.button_th"), "en": N_("language.button_en")}
 # A button is read as of the last time its message was sent or edited; older ones do nothing.
 MAX_BUTTON_AGE = dt.timedelta(days=30)
@@ -74,24 +81,22 @@ def _role(context: BotContext) -> Role:
     return user.role if user is not None and user.active else Role.NONE
 
 
-StartScreen = Callable[[Update, BotContext], Awaitable[None]]
-_START_SCREENS: dict[Role, StartScreen] = {}
+class Start:
+    """/start: the screen of the feature that owns the person's role (its menu), given by
+    ``bot.app``; welcome and help for a role nobody claims."""
 
+    def __init__(self, screens: Mapping[Role, StartScreen]) -> None:
+        self.screens = dict(screens)
 
-def register_start_screen(role: Role, screen: StartScreen) -> None:
-    """Let a feature own what /start shows a role (its menu); the default is welcome + help."""
-    _START_SCREENS[role] = screen
-
-
-async def start(update: Update, context: BotContext) -> None:
-    role, user = _role(context), context.user
-    if user is not None and user.role in (Role.OFFICER, Role.ADMIN):
-        role = user.role  # deactivated staff get their screen, which tells them so
-    screen = _START_SCREENS.get(role)
-    if screen is not None:
-        await screen(update, context)
-        return
-    await welcome(update, context)
+    async def __call__(self, update: Update, context: BotContext) -> None:
+        role, user = _role(context), context.user
+        if user is not None and user.role in (Role.OFFICER, Role.ADMIN):
+            role = user.role  # deactivated staff get their screen, which tells them so
+        screen = self.screens.get(role)
+        if screen is not None:
+            await screen(update, context)
+            return
+        await welcome(update, context)
 
 
 async def welcome(update: Update, context: BotContext) -> None:
@@ -114,8 +119,7 @@ def _language_keyboard(context: BotContext) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    t.t(_LANGUAGE_BUTTON[lang]),
-                    callback_data=callbacks.encode(callbacks.LANGUAGE, lang),
+                    t.t(_LANGUAGE_BUTTON[lang]), callback_data=Language(lang=lang).pack()
                 )
                 for lang in SUPPORTED_LANGUAGES
             ]
@@ -130,19 +134,15 @@ async def language_command(update: Update, context: BotContext) -> None:
     )
 
 
-async def language_chosen(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and context.user is not None
-    decoded = callbacks.decode(query.data)
-    lang = decoded.token(0) if decoded else None
+async def language_chosen(press: Press[Language]) -> None:
+    lang, context = press.button.lang, press.context
     if lang not in SUPPORTED_LANGUAGES:
-        await query.answer(context.t.t("common.stale_button"), show_alert=True)
+        press.stale()
         return
-    await context.services.users.set_language(context.user.id, lang)
+    await context.services.users.set_language(press.user.id, lang)
     context.tr = context.services.catalogs.for_language(lang)
-    await query.answer()
-    await set_menu_for(context.bot, context.user.id, _role(context), context.t)
-    await edit_query_message(query, context.t.t("language.saved"))
+    await set_menu_for(context.bot, press.user.id, _role(context), context.t)
+    await press.edit(context.t.t("language.saved"))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -176,20 +176,26 @@ def _button_age(message: MaybeInaccessibleMessage | None, now: dt.datetime) -> d
     return now - shown
 
 
-async def check_button(update: Update, context: BotContext) -> None:
-    """Callback data is never trusted: anything our codec did not make (forged, truncated,
-    oversized, not ASCII) and any button on a message from long ago is answered here, and no
-    feature sees it. Features still check who may do what, and the version the person saw."""
-    query = update.callback_query
-    assert query is not None
-    if callbacks.decode(query.data) is None:
-        refusal = N_("common.stale_button")
-    elif _button_age(query.message, context.services.clock()) > MAX_BUTTON_AGE:
-        refusal = N_("common.button_too_old")
-    else:
-        return
-    await query.answer(context.t.t(refusal), show_alert=True)
-    raise ApplicationHandlerStop
+class ButtonGuard:
+    """Callback data is never trusted: anything the application's button kinds did not make
+    (forged, truncated, oversized, not ASCII) and any button on a message from long ago is
+    answered here, and no feature sees it. Features still check who may do what, and the
+    version the person saw."""
+
+    def __init__(self, codec: Codec) -> None:
+        self.codec = codec
+
+    async def __call__(self, update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        if self.codec.unpack(query.data) is None:
+            refusal = N_("common.stale_button")
+        elif _button_age(query.message, context.services.clock()) > MAX_BUTTON_AGE:
+            refusal = N_("common.button_too_old")
+        else:
+            return
+        await query.answer(context.t.t(refusal), show_alert=True)
+        raise ApplicationHandlerStop
 
 
 async def save_conversations(update: Update, context: BotContext) -> None:
@@ -209,17 +215,22 @@ def identify_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [TypeHandler(Update, identify)]
 
 
-def guard_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    return [CallbackQueryHandler(check_button)]
+def guard_handlers(codec: Codec) -> list[BaseHandler[Update, BotContext, None]]:
+    return [CallbackQueryHandler(ButtonGuard(codec))]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    return [
-        CommandHandler("start", start, filters=PRIVATE),
-        CommandHandler("help", help_command, filters=PRIVATE),
-        CommandHandler("language", language_command, filters=PRIVATE),
-        CallbackQueryHandler(language_chosen, pattern=r"^lang:"),
-    ]
+def feature(start_screens: Mapping[Role, StartScreen]) -> Feature:
+    """The commands everyone has; /start shows the other features' ``start_screens``."""
+    return Feature(
+        name="common",
+        buttons=(Language,),
+        handlers=[
+            CommandHandler("start", Start(start_screens), filters=PRIVATE),
+            CommandHandler("help", help_command, filters=PRIVATE),
+            CommandHandler("language", language_command, filters=PRIVATE),
+            on_press(Language, language_chosen),
+        ],
+    )
 
 
 def fallback_handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.runtime import BotContext
 from bot.workflow import Role
 from handlers import common
-from handlers.replies import edit_query_message
+from handlers.feature import Feature
+from handlers.respond import Press, on_message, on_press
+from storage.models import User
 
-DIGEST = callbacks.register("rd", "token")
+
+class Digest(Button, prefix="rd"):
+    choice: str  # "on" or "off"
+
+
 _CHOICES = {"on": True, "off": False}
 
 
@@ -30,39 +34,38 @@ async def _status(context: BotContext, user_id: int) -> tuple[str, InlineKeyboar
     label, choice = (
         (t.t("digest.button_off"), "off") if enabled else (t.t("digest.button_on"), "on")
     )
-    button = InlineKeyboardButton(label, callback_data=callbacks.encode(DIGEST, choice))
+    button = InlineKeyboardButton(label, callback_data=Digest(choice=choice).pack())
     return text, InlineKeyboardMarkup([[button]])
 
 
-async def digest_command(update: Update, context: BotContext) -> None:
+async def digest_command(update: Update, context: BotContext, user: User) -> None:
     message = update.effective_message
     assert message is not None
-    if not _officer(context) or context.user is None:
+    if not _officer(context):
         await message.reply_text(context.t.t("digest.officers_only"))
         return
-    text, markup = await _status(context, context.user.id)
+    text, markup = await _status(context, user.id)
     await message.reply_text(text, reply_markup=markup)
 
 
-async def digest_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    decoded = callbacks.decode(query.data)
-    choice = decoded.token(0) if decoded else None
-    if not _officer(context) or context.user is None:
-        await query.answer(context.t.t("digest.officers_only"), show_alert=True)
+async def digest_pressed(press: Press[Digest]) -> None:
+    choice, context = press.button.choice, press.context
+    if not _officer(context):
+        press.say(context.t.t("digest.officers_only"), alert=True)
         return
     if choice not in _CHOICES:
-        await query.answer(context.t.t("common.stale_button"), show_alert=True)
+        press.stale()
         return
-    await context.services.reminders.set_digest(context.user.id, _CHOICES[choice])
-    await query.answer()
-    text, markup = await _status(context, context.user.id)
-    await edit_query_message(query, text, markup)
+    await context.services.reminders.set_digest(press.user.id, _CHOICES[choice])
+    await press.edit(*await _status(context, press.user.id))
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("digest", digest_command, filters=common.PRIVATE),
-        CallbackQueryHandler(digest_pressed, pattern=r"^rd:"),
-    ]
+def feature() -> Feature:
+    return Feature(
+        name="digest",
+        buttons=(Digest,),
+        handlers=[
+            CommandHandler("digest", on_message(digest_command), filters=common.PRIVATE),
+            on_press(Digest, digest_pressed),
+        ],
+    )

@@ -5,6 +5,11 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
+from bot import provinces
+from bot.i18n import Translator
+
+MAX_MESSAGE = 4096
+
 # What Telegram says when the pressed message cannot be edited any more (the person deleted
 # it, or it is gone for another reason): the new screen is sent as a message instead.
 _GONE = ("message to edit not found", "message can't be edited")
@@ -34,3 +39,17 @@ async def edit_query_message(
             await query.get_bot().send_message(message.chat.id, text, reply_markup=markup)
             return
         raise
+
+
+def fit(text: str) -> str:
+    """Within Telegram's limit: long free text is cut at a line end rather than refused."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    cut = text.rfind("\n", 0, MAX_MESSAGE - 2)
+    return text[: cut if cut > 0 else MAX_MESSAGE - 2] + "\n…"
+
+
+def province_name(code: str | None, t: Translator) -> str:
+    """A province by its code, in the reader's language (the code itself if unknown)."""
+    province = provinces.get(code)
+    return t.pick(th=province.name_th, en=province.name_en) if province else (code or "")

@@ -2,7 +2,7 @@
 
     python scripts/make_sample_print_pack.py [--pages N] [--out docs]
 
-Writes ``sample-print-pack.pdf`` and, with pdftoppm installed or pypdfium2 (a dev dependency),
+Writes ``sample-print-pack.pdf`` and, with pdftoppm installed or pypdfium2 (a dependency),
 PNG images of its first N pages (``sample-print-pack-p1.png`` ...). The case is made up
 (``bot.issuance.sample``); offices and wording come from ``bot/issuance/office.toml``.
 """

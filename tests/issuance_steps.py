@@ -16,14 +16,14 @@ from pathlib import Path
 
 import icalendar
 
-from bot import callbacks
 from bot.sandbox import samples
 from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import FakeEvent, FakeTelegram, FakeUser, SentMessage
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Status
-from handlers.officer import issuance_codes as codes
+from handlers.officer import buttons as ic
 from storage.models import Case
+from tests.button_data import encode
 from tests.conftest import World, seed_world
 from tests.foundation_steps import submitted_case
 
@@ -111,11 +111,11 @@ class Presses:
 
 
 def day_data(case: Case, day: dt.date) -> str:
-    return callbacks.encode(codes.DAY, case.id, case.version, int(day.strftime("%Y%m%d")))
+    return encode(ic.PickupDay, case.id, case.version, int(day.strftime("%Y%m%d")))
 
 
 def time_data(case: Case, day: dt.date, hhmm: int) -> str:
-    return callbacks.encode(codes.TIME, case.id, case.version, int(day.strftime("%Y%m%d")), hhmm)
+    return encode(ic.PickupTime, case.id, case.version, int(day.strftime("%Y%m%d")), hhmm)
 
 
 def calendar_button(message: SentMessage, day: dt.date) -> str:
@@ -123,7 +123,7 @@ def calendar_button(message: SentMessage, day: dt.date) -> str:
     wanted = f":{day.strftime('%Y%m%d')}"
     for row in message.buttons:
         for text, data in row:
-            if data and data.startswith(codes.DAY.prefix + ":") and data.endswith(wanted):
+            if data and data.startswith(ic.PickupDay.prefix + ":") and data.endswith(wanted):
                 return text
     raise AssertionError(f"no calendar button for {day}: {message.buttons}")
 

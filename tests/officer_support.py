@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from bot import callbacks
 from bot.i18n import Translator
 from bot.kernel.inputs import FileMeta
 from bot.testing.fake_telegram import FakeUser, SentMessage
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Role
-from handlers.officer import codes
+from handlers.officer import buttons as oc
 from storage import cases as cases_repo
 from storage import events as events_repo
 from storage import outbox as outbox_repo
 from storage import users as users_repo
 from storage.models import Case, CaseEvent, OutboxMessage
+from tests.button_data import encode
 from tests.conftest import World
 
 
@@ -132,7 +132,7 @@ async def to_consideration(bot: BotUnderTest, officer: int, case: Case, receipt:
 
 async def open_case(bot: BotUnderTest, user: FakeUser, case_id: int) -> SentMessage:
     """The case screen as a new message, as its button in a list or notification opens it."""
-    data = callbacks.encode(codes.OPEN, case_id)
+    data = encode(oc.OpenCase, case_id)
     await user.press_data(data, last(user).message_id)
     await bot.settle()
     return last(user)

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import callbacks
 from bot.i18n import Translator, encode_params
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Status
-from handlers.officer import codes
+from handlers.officer import buttons as oc
 from storage import attachments as attachments_repo
 from storage import cases as cases_repo
 from storage import events as events_repo
@@ -30,6 +29,7 @@ from storage import users as users_repo
 from storage.clock import utcnow
 from storage.db import Database
 from storage.migrate import migrate
+from tests.button_data import encode
 from tests.conftest import seed_world
 from tests.foundation_steps import PDF, tr, volunteer_answers
 from tests.officer_support import open_case, submitted_case, to_consideration
@@ -225,7 +225,7 @@ async def test_an_officer_decision_is_all_or_nothing_whenever_the_bot_dies(
 
     # 1. The approval's comment prompt is on screen when the bot dies.
     first = await start(fake, data)
-    await officer.press_data(callbacks.encode(codes.OPEN, case.id))
+    await officer.press_data(encode(oc.OpenCase, case.id))
     prompt = await officer.press(t.t("action.approve"))
     assert t.t("officer.button.skip") in officer.buttons
     await first.kill()
@@ -276,7 +276,7 @@ async def test_an_officer_decision_is_all_or_nothing_whenever_the_bot_dies(
     # 5. After the restart a further tap decides nothing twice, and the foundation is told
     # (the outbox may have been sending when the bot died: that message may come twice).
     fifth = await start(fake, data)
-    confirm = callbacks.encode(codes.CONFIRM, case.id, before.version, 1)
+    confirm = encode(oc.ConfirmText, case.id, before.version, 1)
     await officer.press_data(confirm, summary_message.message_id)
     assert officer.user.answered_callbacks[-1].text == t.t("officer.already_saved")
     assert t.t("status.awaiting_issuance") in officer.text

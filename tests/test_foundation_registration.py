@@ -168,3 +168,39 @@ async def test_an_invited_colleague_joins_and_sees_the_same_cases(
         assert t.t("error.invite_used") in (last(other).text or "")
         still = await users_repo.get(db.conn, 5003)
         assert still is not None and still.role is Role.NONE
+
+
+async def test_an_invitation_opened_before_a_restart_still_works_after_it(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    founder = fake.user(FOUNDER, "Anna", language_code="en")
+    colleague = fake.user(COLLEAGUE, "Ben", language_code="en")
+    async with BotUnderTest.start(fake, tmp_path) as bot:
+        t = tr(bot, "en")
+        db = bot.services.db
+        now = bot.services.clock()
+        async with db.transaction() as conn:
+            home = await foundations_repo.create(
+                conn,
+                kind="association",
+                name_th="สมาคมทดสอบ",
+                name_en="Test Association",
+                registration_no="ชม 1",
+                province="50",
+                now=now,
+            )
+            await users_repo.touch(conn, FOUNDER, "Anna", "en", now)
+            await users_repo.set_role(conn, FOUNDER, Role.MEMBER, now, foundation_id=home.id)
+        code = invite_code(await command(bot, founder, "invite"))
+        # The colleague opens the link and is shown the privacy notice...
+        text = await command(bot, colleague, "start", code)
+        assert bot.services.privacy.text("en") in text
+
+    # ... the bot restarts while they read it; accepting still takes them in.
+    async with BotUnderTest.start(fake, tmp_path) as bot:
+        await press(bot, colleague, t.t("foundation.privacy.accept"))
+        joined = await users_repo.get(bot.services.db.conn, COLLEAGUE)
+        assert joined is not None and (joined.role, joined.foundation_id) == (Role.MEMBER, home.id)
+        texts = [m.text or "" for m in colleague.messages()]
+        assert t.t("foundation.join.done", foundation="Test Association") in texts
+        assert t.t("foundation.join.open_link_again") not in texts

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import callbacks
 from bot.issuance.sample import sample_image
 from bot.testing.fake_telegram import FakeTelegram
 from bot.workdays import WorkCalendar
 from bot.workflow import STATUS_LABEL, Status
-from handlers.foundation import pickup_buttons
-from handlers.officer import issuance_codes as codes
+from handlers.foundation import buttons as pb
+from handlers.officer import buttons as ic
 from storage import appointments as appointments_repo
+from tests.button_data import encode
 from tests.foundation_steps import command
 from tests.issuance_steps import (
     CONSTITUTION_DAY,
@@ -126,20 +126,20 @@ async def test_completion_waits_for_the_scan_and_a_closed_case_stays_closed(
         assert t.t("action.complete") not in view.button_texts
 
         # Completing before the scan, by a forged press: refused, nothing changes.
-        done = callbacks.encode(codes.DO, codes.DONE, case.id, case.version)
+        done = encode(ic.DoIssuance, ic.DONE, case.id, case.version)
         assert await forged(bot, officer, done, view) == t.t("error.certificate_scan_required")
         assert (await case_now(bot, case.id)).status is Status.AWAITING_SIGNATURE
 
         # Others may not act: an officer of another province, a foundation member.
         elsewhere = officer_user(bot, world, world.officer_elsewhere)
-        calendar = callbacks.encode(codes.CALENDAR, case.id, case.version, 0)
+        calendar = encode(ic.PickupCalendar, case.id, case.version, 0)
         assert await forged(bot, elsewhere, calendar, view) == t.t("error.case_not_found")
         member = fake.user(world.member, "สมชาย", language_code="th")
         assert await forged(bot, member, calendar, view) == t.t("error.not_allowed")
         outsider = fake.user(world.other_member, "Other", language_code="th")
         appointment = await appointments_repo.latest_for_case(bot.services.db.conn, case.id)
         assert appointment is not None
-        answer = callbacks.encode(pickup_buttons.CONFIRM, case.id, appointment.id)
+        answer = encode(pb.PickupSummary, case.id, appointment.id)
         assert await forged(bot, outsider, answer, view) == t.t("error.case_not_found")
         assert await forged(bot, officer, answer, view) == t.t("error.not_allowed")
 
@@ -154,7 +154,7 @@ async def test_completion_waits_for_the_scan_and_a_closed_case_stays_closed(
         assert all((m.file_name or "").endswith(".ics") for m in documents(member))
 
         # An old screen (the version before the scan) shows the case as it is now.
-        stale = callbacks.encode(codes.SCAN, case.id, case.version)
+        stale = encode(ic.AskScan, case.id, case.version)
         assert await forged(bot, officer, stale, view) == t.t("officer.already_saved")
         assert "📜" in (last(officer).text or "")
 
@@ -182,11 +182,11 @@ async def test_completion_waits_for_the_scan_and_a_closed_case_stays_closed(
 
         # Closed: the issuance buttons are gone, old ones refuse, notes still go in.
         assert t.t("issuance.button.print_pack") not in last(officer).button_texts
-        printing = callbacks.encode(codes.PRINT, case.id)
+        printing = encode(ic.PrintPack, case.id)
         assert await forged(bot, officer, printing, view) == t.t(
             "error.wrong_status", status=t.t(STATUS_LABEL[Status.COMPLETED])
         )
-        again = callbacks.encode(codes.CALENDAR, closed.id, closed.version, 0)
+        again = encode(ic.PickupCalendar, closed.id, closed.version, 0)
         assert await forged(bot, officer, again, view) == t.t(
             "error.case_closed", status=t.t(STATUS_LABEL[Status.COMPLETED])
         )

@@ -21,20 +21,20 @@ from pathlib import Path
 
 import pytest
 
-from bot import callbacks
 from bot.clock import Clock, system_clock
 from bot.services.invites import MAX_FAILURES, _hash
 from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import FakeTelegram, FakeUser
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Role, Status
-from handlers.common import MAX_BUTTON_AGE
+from handlers.common import MAX_BUTTON_AGE, Language
 from handlers.foundation import buttons as fb
-from handlers.foundation import pickup_buttons as pb
-from handlers.officer import codes as oc
-from handlers.officer import issuance_codes as ic
+from handlers.foundation import buttons as pb
+from handlers.officer import buttons as ic
+from handlers.officer import buttons as oc
 from storage import cases as cases_repo
 from storage import users as users_repo
+from tests.button_data import encode
 from tests.conftest import World, seed_world
 from tests.security_support import (
     Reply,
@@ -48,8 +48,6 @@ from tests.security_support import (
     snapshot,
     unthrottle,
 )
-
-encode = callbacks.encode
 
 
 @pytest.fixture
@@ -159,11 +157,11 @@ async def test_callback_data_we_never_made_is_refused_and_changes_nothing(
 
         # The real buttons each of them has: the case screen, the member's case view.
         where = await anchor(bot, officer)
-        screen = await press(bot, officer, encode(oc.SHOW, case.id), where)
+        screen = await press(bot, officer, encode(oc.ShowCase, case.id), where)
         officer_data = [d for m in screen.edited for row in m.buttons for _, d in row if d]
         assert len(officer_data) >= 5, screen.describe()
         home = await anchor(bot, member)
-        view = await press(bot, member, encode(fb.CASE_OPEN, case.id), home)
+        view = await press(bot, member, encode(fb.CaseOpen, case.id), home)
         member_data = [d for m in view.messages for row in m.buttons for _, d in row if d]
         assert member_data, view.describe()
 
@@ -229,24 +227,24 @@ async def test_cases_that_do_not_exist_or_are_someone_elses(
         plays: list[tuple[FakeUser, str]] = []
         for case_id, version in ((missing, 1), (away.id, away.version), (-1, 1), (0, 0)):
             plays += [
-                (officer, encode(oc.OPEN, case_id)),
-                (officer, encode(oc.SHOW, case_id)),
-                (officer, encode(oc.TIMELINE, case_id)),
-                (officer, encode(oc.FILE, case_id, 1)),
-                (officer, encode(oc.ASK, "claim", case_id, version, 0)),
-                (officer, encode(oc.DO, "claim", case_id, version, 0)),
-                (officer, encode(oc.PROMPT, "note", case_id, version, 0)),
-                (officer, encode(ic.PRINT, case_id)),
-                (officer, encode(ic.DO, "sign", case_id, version)),
-                (member, encode(fb.CASE_OPEN, case_id)),
-                (member, encode(fb.WITHDRAW, case_id, version)),
-                (member, encode(fb.FIX_START, case_id)),
-                (member, encode(pb.CONFIRM, case_id, 1)),
-                (member, encode(pb.RESCHEDULE, case_id, 1)),
+                (officer, encode(oc.OpenCase, case_id)),
+                (officer, encode(oc.ShowCase, case_id)),
+                (officer, encode(oc.Timeline, case_id)),
+                (officer, encode(oc.OpenFile, case_id, 1)),
+                (officer, encode(oc.AskAct, "claim", case_id, version, 0)),
+                (officer, encode(oc.DoAct, "claim", case_id, version, 0)),
+                (officer, encode(oc.PromptAct, "note", case_id, version, 0)),
+                (officer, encode(ic.PrintPack, case_id)),
+                (officer, encode(ic.DoIssuance, "sign", case_id, version)),
+                (member, encode(fb.CaseOpen, case_id)),
+                (member, encode(fb.Withdraw, case_id, version)),
+                (member, encode(fb.StartCorrecting, case_id)),
+                (member, encode(pb.PickupSummary, case_id, 1)),
+                (member, encode(pb.AskReschedule, case_id, 1)),
             ]
         # An attachment of the other case, asked for through this officer's own case.
         theirs = (await cases.kernel.current_attachments(away.id))[0]
-        plays.append((officer, encode(oc.FILE, home.id, theirs.id)))
+        plays.append((officer, encode(oc.OpenFile, home.id, theirs.id)))
         anchors = {u.id: await anchor(bot, u) for u in (officer, member)}
         t = bot.services.catalogs.for_language("th")
         refusals = {
@@ -296,7 +294,7 @@ async def test_replayed_buttons_and_stale_versions_change_nothing_twice(
 
         # Claiming twice: the second is told it is saved already, not saved again.
         case = await stages.submitted()
-        claim = encode(oc.DO, "claim", case.id, case.version, 0)
+        claim = encode(oc.DoAct, "claim", case.id, case.version, 0)
         first, again = await replayed(officer, claim, where)
         assert first.answer and first.answer != again.answer
         assert again.answer == th["officer.already_saved"]
@@ -305,24 +303,24 @@ async def test_replayed_buttons_and_stale_versions_change_nothing_twice(
 
         # A colleague changed the case meanwhile: a button of the old version is a conflict.
         case = await stages.submitted()
-        old = encode(oc.DO, "claim", case.id, case.version, 0)
+        old = encode(oc.DoAct, "claim", case.id, case.version, 0)
         await cases.review.claim(world.central_officer, case.id, case.version)
         before = await snapshot(bot, actor=0)
         stale = await press(bot, officer, old, where)
         assert stale.answer == th["common.conflict"], stale.describe()
         assert differences(before, await snapshot(bot, actor=0)) == []
-        ask = await press(bot, colleague, encode(oc.ASK, "claim", case.id, 1, 0), where)
+        ask = await press(bot, colleague, encode(oc.AskAct, "claim", case.id, 1, 0), where)
         assert len(ask.answers) == 1  # the colleague's old summary: shown the case as it is
 
         # A button on a message that is gone (deleted by the person): the case screen comes
         # as a new message, and the press is answered once.
-        gone = await press(bot, officer, encode(oc.SHOW, case.id), 10**6)
+        gone = await press(bot, officer, encode(oc.ShowCase, case.id), 10**6)
         assert [a.text for a in gone.answers] == [None], gone.describe()
         assert any(case.tracking_no in (m.text or "") for m in gone.messages), gone.describe()
 
         # Sent for signing twice.
         case = await stages.approved()
-        sign = encode(ic.DO, ic.SIGN, case.id, case.version)
+        sign = encode(ic.DoIssuance, ic.SIGN, case.id, case.version)
         await replayed(officer, sign, where)
         assert (await cases_repo.get(bot.services.db.conn, case.id)).status is (  # type: ignore[union-attr]
             Status.AWAITING_SIGNATURE
@@ -332,11 +330,11 @@ async def test_replayed_buttons_and_stale_versions_change_nothing_twice(
         member = fake.user(world.member, "Anna", language_code="th")
         home = await anchor(bot, member)
         case, appointment = await stages.scheduled()
-        await replayed(member, encode(pb.CONFIRMED, case.id, appointment), home)
+        await replayed(member, encode(pb.ConfirmPickup, case.id, appointment), home)
         case = await stages.submitted()
-        await press(bot, member, encode(fb.WITHDRAW, case.id, case.version), home)
+        await press(bot, member, encode(fb.Withdraw, case.id, case.version), home)
         await send_text(bot, member, "The volunteer changed plans")
-        withdraw = encode(fb.WITHDRAW_CONFIRM, case.id, case.version)
+        withdraw = encode(fb.ConfirmWithdraw, case.id, case.version)
         await replayed(member, withdraw, home)
         withdrawn = [e for e in await cases.kernel.timeline(case.id) if e.action == "withdraw"]
         assert len(withdrawn) == 1
@@ -400,16 +398,16 @@ async def test_a_button_from_last_month_does_nothing(
         moved = await users_repo.get(bot.services.db.conn, world.officer_elsewhere)
         assert moved is not None
         plays = [
-            (officer, encode(oc.DO, "claim", case.id, case.version, 0)),
-            (officer, encode(oc.SHOW, case.id)),
-            (officer, encode(ic.DO, ic.SIGN, approved.id, approved.version)),
-            (member, encode(fb.WITHDRAW, case.id, case.version)),
-            (member, encode(pb.CONFIRMED, scheduled.id, appointment)),
-            (member, encode(fb.INVITE)),
-            (member, encode(callbacks.LANGUAGE, "th")),
-            (admin, encode(oc.MOVE, world.officer_elsewhere, "50")),
-            (admin, encode(oc.ACTIVE_SET, world.officer_elsewhere, 0)),
-            (admin, encode(oc.ADMIN_INVITE, 1)),
+            (officer, encode(oc.DoAct, "claim", case.id, case.version, 0)),
+            (officer, encode(oc.ShowCase, case.id)),
+            (officer, encode(ic.DoIssuance, ic.SIGN, approved.id, approved.version)),
+            (member, encode(fb.Withdraw, case.id, case.version)),
+            (member, encode(pb.ConfirmPickup, scheduled.id, appointment)),
+            (member, encode(fb.Invite)),
+            (member, encode(Language, "th")),
+            (admin, encode(oc.MoveOfficer, world.officer_elsewhere, "50")),
+            (admin, encode(oc.SetActive, world.officer_elsewhere, 0)),
+            (admin, encode(oc.AdminInvite, 1)),
         ]
         anchors = {u.id: await anchor(bot, u) for u in (officer, member, admin)}
         await settle(bot, outbox=True)
@@ -428,7 +426,7 @@ async def test_a_button_from_last_month_does_nothing(
         fresh = await press_on_old_message(
             bot,
             officer,
-            encode(oc.DO, "claim", case.id, case.version, 0),
+            encode(oc.DoAct, "claim", case.id, case.version, 0),
             anchors[officer.id],
             dt.timedelta(days=40),
             edited=dt.timedelta(days=1),
@@ -436,7 +434,7 @@ async def test_a_button_from_last_month_does_nothing(
         assert fresh.answer and fresh.answer != th["common.button_too_old"], fresh.describe()
         assert [e.action for e in await bot.services.kernel.timeline(case.id)][-1] == "claim"
         recent = await press_on_old_message(
-            bot, member, encode(fb.CASE_OPEN, case.id), anchors[member.id], dt.timedelta(days=28)
+            bot, member, encode(fb.CaseOpen, case.id), anchors[member.id], dt.timedelta(days=28)
         )
         assert [a.text for a in recent.answers] == [None], recent.describe()
         assert any(case.tracking_no in (m.text or "") for m in recent.messages)

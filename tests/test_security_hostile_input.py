@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot import callbacks
+from bot import app as bot_app
 from bot.testing.fake_telegram import FakeTelegram, FakeUser
 from bot.testing.harness import BotUnderTest
 from bot.workflow import RULES, Action, Actor, CaseRef, Role, Side, Status, may_see
@@ -196,7 +196,7 @@ real_presses = st.builds(PressReal, st.integers(0, 10**6), st.booleans() | st.ju
 forged_presses = st.one_of(
     st.builds(
         Forge,
-        st.sampled_from(sorted(callbacks.registered())),
+        st.sampled_from(sorted(bot_app.codec(bot_app.features()).kinds)),
         st.lists(field_values, max_size=5).map(tuple),
     ),
     st.builds(Garbage, st.one_of(st.text(max_size=90), st.sampled_from(["", ":", "oc:", "fw"]))),

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from bot import callbacks
 from bot.logs import quiet_noisy_loggers
 from bot.sandbox import samples
 from bot.services.foundations import FoundationService
@@ -27,9 +26,10 @@ from bot.testing.fake_telegram import FakeTelegram, FakeUser
 from bot.testing.harness import BotUnderTest
 from bot.workflow import Status
 from handlers.foundation import buttons as fb
-from handlers.officer import codes as oc
+from handlers.officer import buttons as oc
 from storage import cases as cases_repo
 from storage.models import Case
+from tests.button_data import encode
 from tests.conftest import seed_world
 from tests.foundation_steps import (
     choose_province,
@@ -45,8 +45,6 @@ from tests.foundation_steps import (
 from tests.sample_files import sample_jpeg
 from tests.security_support import anchor, unthrottle
 from tests.security_support import press as press_data
-
-encode = callbacks.encode
 
 FOUNDER = ("Kittipong", "Wongsawat")
 FOUNDATION_TH = "มูลนิธิเพื่อนลับแล"
@@ -170,28 +168,28 @@ async def review_and_correct(
         bot,
         officer,
         where,
-        encode(oc.OPEN, case.id),
-        encode(oc.FILE, case.id, cv.id),
-        encode(oc.PROMPT, "fix", case.id, case.version, cv.id),
+        encode(oc.OpenCase, case.id),
+        encode(oc.OpenFile, case.id, cv.id),
+        encode(oc.PromptAct, "fix", case.id, case.version, cv.id),
         ("type", REASON),
-        encode(oc.CONFIRM, case.id, case.version, 1),
+        encode(oc.ConfirmText, case.id, case.version, 1),
     )
     case = await case_now(bot, case.id)
     await officer_acts(
         bot,
         officer,
         where,
-        encode(oc.PROMPT, "corr", case.id, case.version, 0),
+        encode(oc.PromptAct, "corr", case.id, case.version, 0),
         ("type", f"Please send a signed CV for {VOLUNTEER}"),
-        encode(oc.CONFIRM, case.id, case.version, 1),
+        encode(oc.ConfirmText, case.id, case.version, 1),
     )
     case = await case_now(bot, case.id)
     assert case.status is Status.AWAITING_CORRECTION
     home = await anchor(bot, member)
-    await press_data(bot, member, encode(fb.FIX_START, case.id), home)
+    await press_data(bot, member, encode(fb.StartCorrecting, case.id), home)
     await send_file(bot, member, document("cv-signed"), f"cv-signed-{PASSPORT}.pdf")
     case = await case_now(bot, case.id)
-    await press_data(bot, member, encode(fb.FIX_RESUBMIT, case.id, case.version), home)
+    await press_data(bot, member, encode(fb.Resubmit, case.id, case.version), home)
     return await case_now(bot, case.id)
 
 
@@ -201,28 +199,28 @@ async def decide(bot: BotUnderTest, officer: FakeUser, case: Case) -> Case:
         bot,
         officer,
         where,
-        encode(oc.DO, "allok", case.id, case.version, 0),
+        encode(oc.DoAct, "allok", case.id, case.version, 0),
     )
     case = await case_now(bot, case.id)
     await officer_acts(
         bot,
         officer,
         where,
-        encode(oc.PROMPT, "done", case.id, case.version, 0),
+        encode(oc.PromptAct, "done", case.id, case.version, 0),
         ("type", "ชม 88/2569"),
-        encode(oc.SKIP, case.id, case.version),
-        encode(oc.CONFIRM, case.id, case.version, 1),
+        encode(oc.SkipText, case.id, case.version),
+        encode(oc.ConfirmText, case.id, case.version, 1),
     )
     case = await case_now(bot, case.id)
-    await officer_acts(bot, officer, where, encode(oc.DO, "allright", case.id, case.version, 0))
+    await officer_acts(bot, officer, where, encode(oc.DoAct, "allright", case.id, case.version, 0))
     case = await case_now(bot, case.id)
     await officer_acts(
         bot,
         officer,
         where,
-        encode(oc.PROMPT, "appr", case.id, case.version, 0),
+        encode(oc.PromptAct, "appr", case.id, case.version, 0),
         ("type", f"{VOLUNTEER} qualifies"),
-        encode(oc.CONFIRM, case.id, case.version, 1),
+        encode(oc.ConfirmText, case.id, case.version, 1),
     )
     return await case_now(bot, case.id)
 

@@ -4,152 +4,124 @@ summary from which any field or document can be changed before submitting."""
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-)
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.kernel.errors import VersionConflict
 from bot.runtime import BotContext
-from bot.services import wizard
 from bot.services.applications import ApplicationDraft, DraftExists, NoDraft
 from bot.services.foundations import PrivacyRequired
 from bot.services.volunteer_form import VOLUNTEER_FIELDS
-from bot.workflow import WorkflowError
 from handlers import common
-from handlers.foundation import buttons, documents, render, states
+from handlers.feature import Feature
+from handlers.foundation import documents, render, states
 from handlers.foundation.application_view import after_button, show
+from handlers.foundation.buttons import (
+    APP,
+    CaseOpen,
+    Consent,
+    ContinueApplication,
+    DiscardAndNew,
+    NewApplication,
+    Submit,
+)
 from handlers.foundation.privacy import THEN_APPLY, show_notice
-from handlers.foundation.respond import (
-    done_with,
+from handlers.foundation.wizard_ui import WIZARD_BUTTONS, WizardUI, field_handlers
+from handlers.respond import (
+    Press,
+    buttons_used,
     message_of,
-    pressed,
-    refuse,
+    on_message,
+    on_press,
     say,
-    stale,
     user_id,
 )
-from handlers.foundation.wizard_ui import WizardUI, field_handlers
-
-Handler = BaseHandler[Update, BotContext, object]
-
-
-async def _answer(update: Update) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await done_with(update.callback_query)
+from storage.models import User
 
 
 async def begin_new(update: Update, context: BotContext, *, discard: bool = False) -> object:
-    """/new or the menu's button: a fresh application (the privacy notice first if needed)."""
+    """/new or the menu's button: a fresh application (the privacy notice first if needed).
+    A refusal (not a member) is raised, for ``on_press`` / ``on_message`` to tell."""
     t = context.t
     try:
         draft = await context.services.applications.start(user_id(update), discard=discard)
     except PrivacyRequired:
-        await _answer(update)
+        await buttons_used(update)
         await show_notice(update, context, THEN_APPLY)
         return ConversationHandler.END
     except DraftExists as error:
-        await _answer(update)
+        await buttons_used(update)
         rows = [
-            [render.button(t.t("foundation.button.continue_application"), buttons.APPLY_CONTINUE)],
-            [render.button(t.t("foundation.button.discard_and_new"), buttons.APPLY_DISCARD)],
+            [render.button(t.t("foundation.button.continue_application"), ContinueApplication())],
+            [render.button(t.t("foundation.button.discard_and_new"), DiscardAndNew())],
         ]
-        await say(update, message_of(error, context), render.keyboard(rows))
+        await say(update, message_of(error, t), render.keyboard(rows))
         return ConversationHandler.END
-    except WorkflowError as error:
-        await refuse(update, context, error)  # answers the press with the reason
-        return ConversationHandler.END
-    await _answer(update)
+    await buttons_used(update)
     await say(update, t.t("foundation.apply.intro"))
     await show(update, context, draft, None)
     return states.APPLYING
 
 
-async def discard_and_new(update: Update, context: BotContext) -> object:
-    return await begin_new(update, context, discard=True)
+async def new_command(update: Update, context: BotContext, user: User) -> object:
+    return await begin_new(update, context)
+
+
+async def new_pressed(press: Press[NewApplication]) -> object:
+    return await begin_new(press.update, press.context)
+
+
+async def discard_and_new(press: Press[DiscardAndNew]) -> object:
+    return await begin_new(press.update, press.context, discard=True)
 
 
 async def resume(update: Update, context: BotContext) -> object | None:
-    """Show the unfinished application where it was left; None when there is none.
-
-    A refusal (not a member) is raised before the press is answered: the caller answers it
-    with the reason, and a press is answered once."""
+    """/continue: the unfinished application where it was left; None when there is none.
+    A refusal (not a member) is raised."""
     draft = await context.services.applications.current(user_id(update))
-    await _answer(update)
     if draft is None:
         return None
     await show(update, context, draft, context.t.t("foundation.apply.resumed"))
     return states.APPLYING
 
 
-async def resume_pressed(update: Update, context: BotContext) -> object:
-    try:
-        state = await resume(update, context)
-    except WorkflowError as error:
-        await refuse(update, context, error)
+async def resume_pressed(press: Press[ContinueApplication]) -> object:
+    draft = await press.services.applications.current(press.user.id)
+    await press.done()
+    if draft is None:
+        await press.send(press.t.t("foundation.apply.no_draft"))
         return ConversationHandler.END
-    if state is None:
-        await say(update, context.t.t("foundation.apply.no_draft"))
-        return ConversationHandler.END
-    return state
-
-
-# --- showing the current step ----------------------------------------------------------------
+    await show(press.update, press.context, draft, press.t.t("foundation.apply.resumed"))
+    return states.APPLYING
 
 
 # --- the steps' buttons ------------------------------------------------------------------------
 
 
-async def consent(update: Update, context: BotContext) -> object:
-    try:
-        draft = await context.services.applications.consent(user_id(update))
-    except wizard.StaleStep:
-        await stale(update, context)
-        return None
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return None
-    return await after_button(update, context, draft)
+async def consent(press: Press[Consent]) -> object:
+    draft = await press.services.applications.consent(press.user.id)
+    return await after_button(press, draft)
 
 
-async def submit(update: Update, context: BotContext) -> object:
-    data = pressed(update, buttons.APPLY_SUBMIT)
-    query = update.callback_query
-    if data is None or query is None:
-        await stale(update, context)
-        return None
-    uid = user_id(update)
-    t = context.t
+async def submit(press: Press[Submit]) -> object:
+    applications, t = press.services.applications, press.t
     try:
-        outcome = await context.services.applications.submit(uid, data.number(0), data.number(1))
+        outcome = await applications.submit(press.user.id, press.button.case, press.button.version)
     except VersionConflict as error:
-        await query.answer()
-        await done_with(query)
-        draft = await context.services.applications.current(uid)
+        await press.done()
+        draft = await applications.current(press.user.id)
         if draft is not None:
-            await show(update, context, draft, message_of(error, context))
+            await show(press.update, press.context, draft, message_of(error, t))
         return None
-    except wizard.StaleStep:
-        await stale(update, context)
-        return None
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return None
-    await query.answer()
-    await done_with(query)
+    await press.done()
     case = outcome.case
-    await say(
-        update,
+    await press.send(
         t.t(
             "foundation.apply.submitted",
             tracking_no=case.tracking_no,
             volunteer=case.volunteer_name,
         ),
         render.keyboard(
-            [[render.button(t.t("foundation.button.open_case"), buttons.CASE_OPEN, case.id)]]
+            [[render.button(t.t("foundation.button.open_case"), CaseOpen(case=case.id))]]
         ),
     )
     return ConversationHandler.END
@@ -174,7 +146,7 @@ def _ui() -> WizardUI[ApplicationDraft]:
         return draft
 
     return WizardUI(
-        name=buttons.APP,
+        name=APP,
         specs=VOLUNTEER_FIELDS,
         answer=answer,
         edit=edit,
@@ -184,25 +156,32 @@ def _ui() -> WizardUI[ApplicationDraft]:
     )
 
 
-def entry_points() -> list[Handler]:
-    return [
-        CommandHandler("new", begin_new, filters=common.PRIVATE),
-        CallbackQueryHandler(begin_new, pattern=buttons.pattern(buttons.APPLY_NEW.prefix)),
-        CallbackQueryHandler(
-            discard_and_new, pattern=buttons.pattern(buttons.APPLY_DISCARD.prefix)
+def feature() -> Feature:
+    return Feature(
+        name="foundation_application",
+        buttons=(
+            NewApplication,
+            DiscardAndNew,
+            ContinueApplication,
+            Consent,
+            Submit,
+            *documents.BUTTONS,
+            *WIZARD_BUTTONS,
         ),
-        CallbackQueryHandler(
-            resume_pressed, pattern=buttons.pattern(buttons.APPLY_CONTINUE.prefix)
-        ),
-    ]
-
-
-def conversation_states() -> dict[object, list[Handler]]:
-    return {
-        states.APPLYING: [
-            *field_handlers(_ui()),
-            CallbackQueryHandler(consent, pattern=buttons.pattern(buttons.APPLY_CONSENT.prefix)),
-            CallbackQueryHandler(submit, pattern=buttons.pattern(buttons.APPLY_SUBMIT.prefix)),
-            *documents.handlers(),
-        ]
-    }
+        conversation=states.FOUNDATION,
+        entry_points=[
+            CommandHandler("new", on_message(new_command), filters=common.PRIVATE),
+            on_press(NewApplication, new_pressed),
+            on_press(DiscardAndNew, discard_and_new),
+            on_press(ContinueApplication, resume_pressed),
+        ],
+        states={
+            states.APPLYING: [
+                *field_handlers(_ui()),
+                # Refused (stale, or no longer a member): the person stays where they were.
+                on_press(Consent, consent, refused=None),
+                on_press(Submit, submit, refused=None),
+                *documents.handlers(),
+            ]
+        },
+    )

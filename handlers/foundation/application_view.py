@@ -11,25 +11,34 @@ from bot.services import wizard
 from bot.services.applications import CONSENT, DOCUMENTS, ApplicationDraft
 from bot.services.volunteer_form import VOLUNTEER_FIELDS
 from bot.uploads import MAX_MEGABYTES
-from handlers.foundation import buttons, render
-from handlers.foundation.respond import done_with, say, user_id
+from handlers.foundation import render
+from handlers.foundation.buttons import (
+    APP,
+    BackToSummary,
+    Consent,
+    DocumentsMenu,
+    Fields,
+    NextItem,
+    Submit,
+)
+from handlers.respond import Press, say, user_id
 
 
 async def show(
     update: Update, context: BotContext, draft: ApplicationDraft, note: str | None
 ) -> None:
     t = context.t
-    back = [render.button(t.t("foundation.button.back_to_summary"), buttons.BACK, buttons.APP)]
+    back = [render.button(t.t("foundation.button.back_to_summary"), BackToSummary(wizard=APP))]
     rows: render.Rows = []
     spec = wizard.spec_of(VOLUNTEER_FIELDS, draft.step)
     if spec is not None:
         text = render.question(spec, VOLUNTEER_FIELDS, t)
-        rows = render.field_rows(spec, buttons.APP, t)
+        rows = render.field_rows(spec, APP, t)
         if draft.documents_done:
             rows.append(back)
     elif draft.step == CONSENT:
         text = t.t("foundation.apply.consent")
-        rows = [[render.button(t.t("foundation.button.consent"), buttons.APPLY_CONSENT)]]
+        rows = [[render.button(t.t("foundation.button.consent"), Consent())]]
     elif draft.step == DOCUMENTS:
         text, rows = await _document_step(context, draft)
         if draft.target is not None:
@@ -52,7 +61,7 @@ async def _document_step(context: BotContext, draft: ApplicationDraft) -> tuple[
         "foundation.apply.document",
         number=items.index(item) + 1,
         total=len(items),
-        name=item.name(t.lang),
+        name=t.pick(th=item.name_th, en=item.name_en),
         need=t.t(
             N_("foundation.document.required")
             if item.required
@@ -64,11 +73,9 @@ async def _document_step(context: BotContext, draft: ApplicationDraft) -> tuple[
     if draft.target is None:
         if item.multiple and files:
             text += "\n\n" + t.t("foundation.apply.document_more", count=len(files))
-            rows.append(
-                [render.button(t.t("foundation.button.done_item"), buttons.APPLY_NEXT_ITEM)]
-            )
+            rows.append([render.button(t.t("foundation.button.done_item"), NextItem())])
         elif not item.required:
-            rows.append([render.button(t.t("foundation.button.skip"), buttons.APPLY_NEXT_ITEM)])
+            rows.append([render.button(t.t("foundation.button.skip"), NextItem())])
     return text, rows
 
 
@@ -86,20 +93,17 @@ async def _summary(update: Update, context: BotContext) -> tuple[str, render.Row
     rows: render.Rows = [
         [
             render.button(
-                t.t("foundation.button.submit"), buttons.APPLY_SUBMIT, case.id, case.version
+                t.t("foundation.button.submit"), Submit(case=case.id, version=case.version)
             )
         ],
-        [render.button(t.t("foundation.button.change_detail"), buttons.FIELDS, buttons.APP)],
-        [render.button(t.t("foundation.button.change_document"), buttons.APPLY_DOCUMENTS)],
+        [render.button(t.t("foundation.button.change_detail"), Fields(wizard=APP))],
+        [render.button(t.t("foundation.button.change_document"), DocumentsMenu())],
     ]
     return text, rows
 
 
-async def after_button(update: Update, context: BotContext, draft: ApplicationDraft) -> object:
+async def after_button(press: Press[object], draft: ApplicationDraft) -> object:
     """A button's step went through: take the buttons off its message, show what is next."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await done_with(query)
-    await show(update, context, draft, None)
+    await press.done()
+    await show(press.update, press.context, draft, None)
     return None

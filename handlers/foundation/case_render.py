@@ -10,14 +10,17 @@ from bot.i18n import Translator
 from bot.services.foundations import CasePage, CaseView
 from bot.services.volunteer_form import VOLUNTEER_FIELDS, VolunteerForm
 from bot.workflow import Action, Status
-from handlers.foundation import buttons, pickup_render, render
+from handlers.foundation import pickup_render, render
+from handlers.foundation.buttons import CaseOpen, Cases, StartCorrecting, Withdraw
 
 # Long free text (duties) is cut in the view; the whole of it stays in the case.
 _VIEW_TEXT = 300
 
 
 def list_text(page: CasePage, t: Translator) -> str:
-    names = {"th": page.foundation.name_th, "en": page.foundation.name_en}
+    names = t.pick(
+        th=page.foundation.name_th, en=page.foundation.name_en or page.foundation.name_th
+    )
     if not page.cases:
         return t.t("foundation.cases.empty", foundation=names)
     lines = [t.t("foundation.cases.title", foundation=names, page=page.page + 1, pages=page.pages)]
@@ -35,13 +38,13 @@ def list_text(page: CasePage, t: Translator) -> str:
 
 def list_rows(page: CasePage, t: Translator) -> render.Rows:
     rows: render.Rows = [
-        [render.button(render.case_button_text(c), buttons.CASE_OPEN, c.id)] for c in page.cases
+        [render.button(render.case_button_text(c), CaseOpen(case=c.id))] for c in page.cases
     ]
     nav = []
     if page.page > 0:
-        nav.append(render.button(t.t("foundation.button.previous"), buttons.CASES, page.page - 1))
+        nav.append(render.button(t.t("foundation.button.previous"), Cases(page=page.page - 1)))
     if page.page < page.pages - 1:
-        nav.append(render.button(t.t("foundation.button.next"), buttons.CASES, page.page + 1))
+        nav.append(render.button(t.t("foundation.button.next"), Cases(page=page.page + 1)))
     rows.append(nav)
     return rows
 
@@ -93,15 +96,19 @@ def view_rows(view: CaseView, t: Translator) -> render.Rows:
     rows: render.Rows = pickup_render.view_rows(view, t)
     if case.status is Status.AWAITING_CORRECTION and Action.RESUBMIT in view.actions:
         rows.append(
-            [render.button(t.t("foundation.button.start_correcting"), buttons.FIX_START, case.id)]
+            [
+                render.button(
+                    t.t("foundation.button.start_correcting"), StartCorrecting(case=case.id)
+                )
+            ]
         )
     if Action.WITHDRAW in view.actions:
         rows.append(
             [
                 render.button(
-                    t.t("foundation.button.withdraw"), buttons.WITHDRAW, case.id, case.version
+                    t.t("foundation.button.withdraw"), Withdraw(case=case.id, version=case.version)
                 )
             ]
         )
-    rows.append([render.button(t.t("foundation.button.cases"), buttons.CASES, 0)])
+    rows.append([render.button(t.t("foundation.button.cases"), Cases(page=0))])
     return rows

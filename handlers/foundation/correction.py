@@ -4,7 +4,7 @@ officer asked, then one resubmission. Only while the case waits for the applican
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
@@ -15,29 +15,26 @@ from bot.services.corrections import DOCUMENTS, CorrectionView
 from bot.services.volunteer_form import CORRECTABLE_FIELDS
 from bot.uploads import MAX_MEGABYTES, human_size
 from bot.workflow import WorkflowError
-from handlers.foundation import buttons, render, states
+from handlers.feature import Feature
+from handlers.foundation import render, states
+from handlers.foundation.buttons import FIX, BackToSummary, Fields, Resubmit, StartCorrecting
 from handlers.foundation.files import receive
-from handlers.foundation.respond import done_with, message_of, pressed, refuse, say, stale, user_id
 from handlers.foundation.tracking import show_case
-from handlers.foundation.wizard_ui import ANYTHING_ELSE, FILE, WizardUI, field_handlers
+from handlers.foundation.wizard_ui import (
+    ANYTHING_ELSE,
+    FILE,
+    WIZARD_BUTTONS,
+    WizardUI,
+    field_handlers,
+)
+from handlers.respond import Press, message_of, on_message, on_press, say, user_id
+from storage.models import User
 
-Handler = BaseHandler[Update, BotContext, object]
 
-
-async def begin(update: Update, context: BotContext) -> object:
+async def begin(press: Press[StartCorrecting]) -> object:
     """The "Start correcting" button, under the notification or on the case."""
-    data = pressed(update, buttons.FIX_START)
-    query = update.callback_query
-    if data is None or query is None:
-        await stale(update, context)
-        return ConversationHandler.END
-    try:
-        view = await context.services.corrections.start(user_id(update), data.number(0))
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
-    await query.answer()
-    await show(update, context, view, _intro(view, context))
+    view = await press.services.corrections.start(press.user.id, press.button.case)
+    await show(press.update, press.context, view, _intro(view, press.context))
     return states.CORRECTING
 
 
@@ -78,8 +75,8 @@ async def show(update: Update, context: BotContext, view: CorrectionView, note: 
     rows: render.Rows = []
     if spec is not None:
         text = t.t(spec.prompt)
-        rows = render.field_rows(spec, buttons.FIX, t)
-        rows.append([render.button(t.t("foundation.button.back"), buttons.BACK, buttons.FIX)])
+        rows = render.field_rows(spec, FIX, t)
+        rows.append([render.button(t.t("foundation.button.back"), BackToSummary(wizard=FIX))])
     elif view.draft.step == DOCUMENTS and view.flagged:
         target = view.flagged[0]
         text = t.t(
@@ -117,24 +114,20 @@ async def show(update: Update, context: BotContext, view: CorrectionView, note: 
         rows = [
             [
                 render.button(
-                    t.t("foundation.button.resubmit"), buttons.FIX_RESUBMIT, case.id, case.version
+                    t.t("foundation.button.resubmit"), Resubmit(case=case.id, version=case.version)
                 )
             ],
-            [render.button(t.t("foundation.button.change_detail"), buttons.FIELDS, buttons.FIX)],
+            [render.button(t.t("foundation.button.change_detail"), Fields(wizard=FIX))],
         ]
     if note:
         text = note + "\n\n" + text
     await say(update, text, render.keyboard(rows))
 
 
-async def file_sent(update: Update, context: BotContext) -> object:
-    uid = user_id(update)
+async def file_sent(update: Update, context: BotContext, user: User) -> object:
+    uid = user.id
     corrections = context.services.corrections
-    try:
-        view = await corrections.view(uid)
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
+    view = await corrections.view(uid)
     if view.draft.step != DOCUMENTS or not view.flagged:
         await show(update, context, view, context.t.t("foundation.error.file_not_now"))
         return None
@@ -142,11 +135,8 @@ async def file_sent(update: Update, context: BotContext) -> object:
         meta = await receive(update, context)
         view = await corrections.add_file(uid, meta)
     except FieldError as error:
-        await show(update, context, view, message_of(error, context))
+        await show(update, context, view, message_of(error, context.t))
         return None
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
     note = context.t.t(
         "foundation.apply.file_received", name=meta.file_name, size=human_size(meta.size)
     )
@@ -154,12 +144,8 @@ async def file_sent(update: Update, context: BotContext) -> object:
     return None
 
 
-async def other_sent(update: Update, context: BotContext) -> object:
-    try:
-        view = await context.services.corrections.view(user_id(update))
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
+async def other_sent(update: Update, context: BotContext, user: User) -> object:
+    view = await context.services.corrections.view(user.id)
     expected = (
         N_("foundation.error.file_type")
         if view.draft.step == DOCUMENTS
@@ -169,32 +155,19 @@ async def other_sent(update: Update, context: BotContext) -> object:
     return None
 
 
-async def resubmit(update: Update, context: BotContext) -> object:
-    data = pressed(update, buttons.FIX_RESUBMIT)
-    query = update.callback_query
-    if data is None or query is None:
-        await stale(update, context)
-        return None
-    case_id = data.number(0)
+async def resubmit(press: Press[Resubmit]) -> object:
+    case_id = press.button.case
     try:
-        outcome = await context.services.corrections.resubmit(
-            user_id(update), case_id, data.number(1)
+        outcome = await press.services.corrections.resubmit(
+            press.user.id, case_id, press.button.version
         )
     except VersionConflict as error:
-        await query.answer()
-        await done_with(query)
-        await show_case(update, context, case_id, message_of(error, context))
+        await press.done()
+        await show_case(press.update, press.context, case_id, message_of(error, press.t))
         return ConversationHandler.END
-    except wizard.StaleStep:
-        await stale(update, context)
-        return None
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return None
-    await query.answer()
-    await done_with(query)
+    await press.done()
     case = outcome.case
-    await say(update, context.t.t("foundation.correct.done", tracking_no=case.tracking_no))
+    await press.send(press.t.t("foundation.correct.done", tracking_no=case.tracking_no))
     return ConversationHandler.END
 
 
@@ -212,7 +185,7 @@ def _ui() -> WizardUI[CorrectionView]:
         return await context.services.corrections.view(uid)
 
     return WizardUI(
-        name=buttons.FIX,
+        name=FIX,
         specs=CORRECTABLE_FIELDS,
         answer=answer,
         edit=edit,
@@ -222,16 +195,19 @@ def _ui() -> WizardUI[CorrectionView]:
     )
 
 
-def entry_points() -> list[Handler]:
-    return [CallbackQueryHandler(begin, pattern=buttons.pattern(buttons.FIX_START.prefix))]
-
-
-def conversation_states() -> dict[object, list[Handler]]:
-    return {
-        states.CORRECTING: [
-            *field_handlers(_ui()),
-            CallbackQueryHandler(resubmit, pattern=buttons.pattern(buttons.FIX_RESUBMIT.prefix)),
-            MessageHandler(FILE, file_sent),
-            MessageHandler(ANYTHING_ELSE, other_sent),
-        ]
-    }
+def feature() -> Feature:
+    return Feature(
+        name="foundation_correction",
+        buttons=(StartCorrecting, Resubmit, *WIZARD_BUTTONS),
+        conversation=states.FOUNDATION,
+        entry_points=[on_press(StartCorrecting, begin)],
+        states={
+            states.CORRECTING: [
+                *field_handlers(_ui()),
+                # Refused (stale, or no longer a member): the person stays where they were.
+                on_press(Resubmit, resubmit, refused=None),
+                MessageHandler(FILE, on_message(file_sent)),
+                MessageHandler(ANYTHING_ELSE, on_message(other_sent)),
+            ]
+        },
+    )

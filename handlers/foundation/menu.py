@@ -7,9 +7,15 @@ from telegram import Update
 from bot.i18n_marker import N_
 from bot.runtime import BotContext
 from bot.services.foundations import NotAMember
-from handlers.foundation import buttons
+from handlers.foundation.buttons import (
+    Cases,
+    ContinueApplication,
+    Invite,
+    NewApplication,
+    Register,
+)
 from handlers.foundation.render import button, keyboard
-from handlers.foundation.respond import refuse, say, user_id
+from handlers.respond import refuse, say, user_id
 
 
 async def newcomer_home(update: Update, context: BotContext) -> None:
@@ -26,7 +32,7 @@ async def newcomer_home(update: Update, context: BotContext) -> None:
     await say(
         update,
         t.t("start.welcome_new", name=name) + "\n\n" + t.t("foundation.start.new"),
-        keyboard([[button(t.t(label), buttons.REGISTER)]]),
+        keyboard([[button(t.t(label), Register())]]),
     )
 
 
@@ -42,9 +48,9 @@ async def member_home(update: Update, context: BotContext) -> None:
         return
     draft = await services.applications.current(uid)
     apply = (
-        button(t.t("foundation.button.continue_application"), buttons.APPLY_CONTINUE)
+        button(t.t("foundation.button.continue_application"), ContinueApplication())
         if draft is not None
-        else button(t.t("foundation.button.new_application"), buttons.APPLY_NEW)
+        else button(t.t("foundation.button.new_application"), NewApplication())
     )
     name = update.effective_user.first_name if update.effective_user else ""
     text = (
@@ -52,7 +58,7 @@ async def member_home(update: Update, context: BotContext) -> None:
         + "\n\n"
         + t.t(
             "foundation.start.member",
-            foundation={"th": foundation.name_th, "en": foundation.name_en},
+            foundation=t.pick(th=foundation.name_th, en=foundation.name_en or foundation.name_th),
         )
     )
     await say(
@@ -61,8 +67,8 @@ async def member_home(update: Update, context: BotContext) -> None:
         keyboard(
             [
                 [apply],
-                [button(t.t("foundation.button.cases"), buttons.CASES, 0)],
-                [button(t.t("foundation.button.invite"), buttons.INVITE)],
+                [button(t.t("foundation.button.cases"), Cases(page=0))],
+                [button(t.t("foundation.button.invite"), Invite())],
             ]
         ),
     )

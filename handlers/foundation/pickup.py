@@ -9,149 +9,123 @@ conversation (``conversation_states``); the other presses are ``handlers``.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.i18n import Translator, decode_params
 from bot.kernel.errors import StaleAppointment
 from bot.kernel.inputs import MAX_NOTE
-from bot.outbox import register_document
 from bot.runtime import BotContext, Services
-from bot.workflow import Action, WorkflowError
-from handlers.foundation import buttons, render
-from handlers.foundation import pickup_buttons as codes
-from handlers.foundation.respond import (
-    done_with,
-    message_of,
-    pressed,
-    refuse,
-    say,
-    stale,
-    user_data,
-    user_id,
+from bot.workflow import Action
+from handlers.feature import Feature
+from handlers.foundation import render
+from handlers.foundation.buttons import (
+    AskReschedule,
+    ConfirmPickup,
+    KeepAppointment,
+    PickupSummary,
+    SendReschedule,
 )
+from handlers.foundation.states import FOUNDATION
 from handlers.foundation.tracking import show_case
 from handlers.foundation.wizard_ui import ANYTHING_ELSE, FILE, TYPED
+from handlers.inflight import Step, drop, load, save
+from handlers.respond import Press, message_of, on_message, on_press, say
 from storage.appointments import Appointment
-from storage.models import Case, OutboxMessage
-
-Handler = BaseHandler[Update, BotContext, object]
+from storage.models import Case, OutboxMessage, User
 
 PICKUP_REASON = "pickup_reason"
-# While a reason is typed: which case and appointment. JSON-safe for PTB's persistence.
-_PENDING = "foundation_pickup_reason"
 _SUPERSEDED = "issuance.error.appointment_superseded"
 
 
+class RescheduleRequest(Step):
+    """Asking for another time: which case and appointment, and the reason once typed."""
+
+    key = "foundation_pickup_reason"
+    case: int
+    appointment: int
+    reason: str | None = None
+
+
 def _keep_rows(t: Translator) -> render.Rows:
-    return [[render.button(t.t("issuance.member.button.keep"), codes.KEEP)]]
+    return [[render.button(t.t("issuance.member.button.keep"), KeepAppointment())]]
 
 
-async def _stale_answer(
-    update: Update, context: BotContext, case_id: int, error: StaleAppointment
-) -> None:
+async def _stale_answer(press: Press[object], case_id: int, error: StaleAppointment) -> None:
     """A double tap is told so; an answer to a changed time also sees the current one."""
-    await refuse(update, context, error)
+    press.refuse(error)
     if error.msg_id == _SUPERSEDED:
-        await show_case(update, context, case_id, message_of(error, context))
+        await show_case(press.update, press.context, case_id, message_of(error, press.t))
 
 
 async def _answerable(
-    update: Update, context: BotContext, spec_action: Action
+    press: Press[PickupSummary | AskReschedule], action: Action
 ) -> tuple[Case, Appointment] | None:
-    query = update.callback_query
-    spec = codes.CONFIRM if spec_action is Action.CONFIRM_PICKUP else codes.RESCHEDULE
-    data = pressed(update, spec)
-    if data is None or query is None:
-        await stale(update, context)
-        return None
-    case_id, appointment_id = data.number(0), data.number(1)
+    case_id, appointment_id = press.button.case, press.button.appointment
     try:
-        return await context.services.issuance.answerable(
-            user_id(update), case_id, appointment_id, spec_action
+        return await press.services.issuance.answerable(
+            press.user.id, case_id, appointment_id, action
         )
     except StaleAppointment as error:
-        await _stale_answer(update, context, case_id, error)
-    except WorkflowError as error:
-        await refuse(update, context, error)
+        await _stale_answer(press, case_id, error)
     return None
 
 
 # --- confirming ----------------------------------------------------------------------------------
 
 
-async def confirm_pressed(update: Update, context: BotContext) -> None:
-    found = await _answerable(update, context, Action.CONFIRM_PICKUP)
+async def confirm_pressed(press: Press[PickupSummary]) -> None:
+    found = await _answerable(press, Action.CONFIRM_PICKUP)
     if found is None:
         return
     case, appointment = found
-    t = context.t
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    rows = [
-        [
-            render.button(
-                t.t("issuance.member.button.confirm_yes"),
-                codes.CONFIRMED,
-                case.id,
-                appointment.id,
-            )
-        ],
-        *_keep_rows(t),
-    ]
+    t = press.t
+    confirm = ConfirmPickup(case=case.id, appointment=appointment.id)
+    rows = [[render.button(t.t("issuance.member.button.confirm_yes"), confirm)], *_keep_rows(t)]
     text = t.t(
         "issuance.member.confirm",
         tracking_no=case.tracking_no,
         when=appointment.starts_at,
-        place=appointment.place_in(t.lang),
+        place=t.pick(th=appointment.place, en=appointment.place_en or appointment.place),
     )
-    await say(update, text, render.keyboard(rows))
+    await press.send(text, render.keyboard(rows))
 
 
-async def confirmed_pressed(update: Update, context: BotContext) -> None:
-    data = pressed(update, codes.CONFIRMED)
-    query = update.callback_query
-    if data is None or query is None:
-        await stale(update, context)
-        return
-    case_id = data.number(0)
+async def confirmed_pressed(press: Press[ConfirmPickup]) -> None:
+    case_id = press.button.case
     try:
-        await context.services.issuing.confirm_pickup(user_id(update), case_id, data.number(1))
+        await press.services.issuing.confirm_pickup(
+            press.user.id, case_id, press.button.appointment
+        )
     except StaleAppointment as error:
-        await _stale_answer(update, context, case_id, error)
-        await done_with(query)
+        await _stale_answer(press, case_id, error)
+        await press.done()
         return
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return
-    await query.answer()
-    await done_with(query)
-    await say(update, context.t.t("issuance.member.confirmed"))
+    await press.done()
+    await press.send(press.t.t("issuance.member.confirmed"))
 
 
 # --- asking for another time ------------------------------------------------------------------
 
 
-async def reschedule_pressed(update: Update, context: BotContext) -> object:
-    found = await _answerable(update, context, Action.REQUEST_RESCHEDULE)
+async def reschedule_pressed(press: Press[AskReschedule]) -> object:
+    found = await _answerable(press, Action.REQUEST_RESCHEDULE)
     if found is None:
         return ConversationHandler.END
     case, appointment = found
-    t = context.t
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    user_data(context)[_PENDING] = {"case": case.id, "appointment": appointment.id}
+    t = press.t
+    save(press.context, RescheduleRequest(case=case.id, appointment=appointment.id))
     text = t.t(
         "issuance.member.ask_reason", tracking_no=case.tracking_no, when=appointment.starts_at
     )
-    await say(update, text, render.keyboard(_keep_rows(t)))
+    await press.send(text, render.keyboard(_keep_rows(t)))
     return PICKUP_REASON
 
 
-async def reason_typed(update: Update, context: BotContext) -> object:
+async def reason_typed(update: Update, context: BotContext, user: User) -> object:
     assert update.effective_message is not None
     t = context.t
-    pending = user_data(context).get(_PENDING)
-    if not isinstance(pending, dict):
+    pending = load(context, RescheduleRequest)
+    if pending is None:
         return ConversationHandler.END
     reason = " ".join((update.effective_message.text or "").split())
     if not reason or len(reason) > MAX_NOTE:
@@ -162,73 +136,50 @@ async def reason_typed(update: Update, context: BotContext) -> object:
         )
         await say(update, problem, render.keyboard(_keep_rows(t)))
         return None
-    pending["reason"] = reason
-    rows = [
-        [
-            render.button(
-                t.t("issuance.member.button.send_request"),
-                codes.SEND_REQUEST,
-                int(pending["case"]),
-                int(pending["appointment"]),
-            )
-        ],
-        *_keep_rows(t),
-    ]
+    save(context, pending.model_copy(update={"reason": reason}))
+    send = SendReschedule(case=pending.case, appointment=pending.appointment)
+    rows = [[render.button(t.t("issuance.member.button.send_request"), send)], *_keep_rows(t)]
     await say(update, t.t("issuance.member.confirm_request", reason=reason), render.keyboard(rows))
     return None
 
 
-async def reason_expected(update: Update, context: BotContext) -> object:
+async def reason_expected(update: Update, context: BotContext, user: User) -> object:
     t = context.t
     await say(update, t.t("issuance.member.type_reason"), render.keyboard(_keep_rows(t)))
     return None
 
 
-async def request_sent(update: Update, context: BotContext) -> object:
-    data = pressed(update, codes.SEND_REQUEST)
-    query = update.callback_query
-    pending = user_data(context).get(_PENDING)
+async def request_sent(press: Press[SendReschedule]) -> object:
+    pending = load(press.context, RescheduleRequest)
+    case_id, appointment_id = press.button.case, press.button.appointment
     if (
-        data is None
-        or query is None
-        or not isinstance(pending, dict)
-        or (pending.get("case"), pending.get("appointment")) != (data.number(0), data.number(1))
-        or not pending.get("reason")
+        pending is None
+        or (pending.case, pending.appointment) != (case_id, appointment_id)
+        or not pending.reason
     ):
         # A second tap after sending, or a summary replaced by a newer one.
-        await stale(update, context)
+        press.stale()
         return None
-    case_id = data.number(0)
-    user_data(context).pop(_PENDING, None)
+    drop(press.context, RescheduleRequest)
     try:
-        await context.services.issuing.request_reschedule(
-            user_id(update), case_id, data.number(1), str(pending["reason"])
+        await press.services.issuing.request_reschedule(
+            press.user.id, case_id, appointment_id, pending.reason
         )
     except StaleAppointment as error:
-        await _stale_answer(update, context, case_id, error)
-        await done_with(query)
+        await _stale_answer(press, case_id, error)
+        await press.done()
         return ConversationHandler.END
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
-    await query.answer()
-    await done_with(query)
-    await say(update, context.t.t("issuance.member.requested"))
+    await press.done()
+    await press.send(press.t.t("issuance.member.requested"))
     return ConversationHandler.END
 
 
-async def keep_pressed(update: Update, context: BotContext) -> object:
-    query = update.callback_query
-    assert query is not None
-    try:
-        await context.services.foundations.member(user_id(update))
-    except WorkflowError as error:
-        await refuse(update, context, error)  # nobody's appointment but a member's
-        return ConversationHandler.END
-    await query.answer()
-    await done_with(query)
-    user_data(context).pop(_PENDING, None)
-    await say(update, context.t.t("issuance.member.kept"))
+async def keep_pressed(press: Press[KeepAppointment]) -> object:
+    # Nobody's appointment but a member's: anyone else is refused (``on_press``).
+    await press.services.foundations.member(press.user.id)
+    await press.done()
+    drop(press.context, RescheduleRequest)
+    await press.send(press.t.t("issuance.member.kept"))
     return ConversationHandler.END
 
 
@@ -248,30 +199,27 @@ async def calendar_file(
 # --- wiring -------------------------------------------------------------------------------------
 
 
-def entry_points() -> list[Handler]:
-    return [
-        CallbackQueryHandler(reschedule_pressed, pattern=buttons.pattern(codes.RESCHEDULE.prefix))
-    ]
-
-
-def conversation_states() -> dict[object, list[Handler]]:
-    return {
-        PICKUP_REASON: [
-            MessageHandler(TYPED, reason_typed),
-            MessageHandler(FILE | ANYTHING_ELSE, reason_expected),
-            CallbackQueryHandler(request_sent, pattern=buttons.pattern(codes.SEND_REQUEST.prefix)),
-            CallbackQueryHandler(keep_pressed, pattern=buttons.pattern(codes.KEEP.prefix)),
-        ]
-    }
-
-
-def handlers() -> list[Handler]:
-    # Appointment notifications carry their calendar file, made when each is sent.
-    register_document("pickup", calendar_file)
-    return [
-        CallbackQueryHandler(confirm_pressed, pattern=buttons.pattern(codes.CONFIRM.prefix)),
-        CallbackQueryHandler(confirmed_pressed, pattern=buttons.pattern(codes.CONFIRMED.prefix)),
-        CallbackQueryHandler(keep_pressed, pattern=buttons.pattern(codes.KEEP.prefix)),
-        # Sent after the conversation ended (say, after a restart): stale, answered as such.
-        CallbackQueryHandler(request_sent, pattern=buttons.pattern(codes.SEND_REQUEST.prefix)),
-    ]
+def feature() -> Feature:
+    return Feature(
+        name="foundation_pickup",
+        buttons=(PickupSummary, ConfirmPickup, AskReschedule, SendReschedule, KeepAppointment),
+        handlers=[
+            on_press(PickupSummary, confirm_pressed),
+            on_press(ConfirmPickup, confirmed_pressed),
+            on_press(KeepAppointment, keep_pressed),
+            # Sent after the conversation ended (say, after a restart): stale, answered as such.
+            on_press(SendReschedule, request_sent),
+        ],
+        conversation=FOUNDATION,
+        entry_points=[on_press(AskReschedule, reschedule_pressed)],
+        states={
+            PICKUP_REASON: [
+                MessageHandler(TYPED, on_message(reason_typed)),
+                MessageHandler(FILE | ANYTHING_ELSE, on_message(reason_expected)),
+                on_press(SendReschedule, request_sent),
+                on_press(KeepAppointment, keep_pressed),
+            ]
+        },
+        # Appointment notifications carry their calendar file, made when each is sent.
+        documents={"pickup": calendar_file},
+    )

@@ -7,8 +7,8 @@ from bot.i18n import Translator, decode_params
 from bot.i18n_marker import N_, MsgId
 from bot.services.foundations import CaseView
 from bot.workflow import Action
-from handlers.foundation import pickup_buttons as codes
 from handlers.foundation import render
+from handlers.foundation.buttons import AskReschedule, PickupSummary
 from storage.appointments import Appointment
 from storage.models import OutboxMessage
 
@@ -24,7 +24,7 @@ def appointment_text(appointment: Appointment, t: Translator) -> str:
     return t.t(
         "issuance.member.pickup",
         when=appointment.starts_at,
-        place=appointment.place_in(t.lang),
+        place=t.pick(th=appointment.place, en=appointment.place_en or appointment.place),
         note=appointment.note or "-",
         state=STATE[appointment.state],
     )
@@ -36,13 +36,15 @@ def answer_buttons(case_id: int, appointment: Appointment, t: Translator) -> ren
     if appointment.state != "confirmed":
         row.append(
             render.button(
-                t.t("issuance.member.button.confirm"), codes.CONFIRM, case_id, appointment.id
+                t.t("issuance.member.button.confirm"),
+                PickupSummary(case=case_id, appointment=appointment.id),
             )
         )
     if appointment.state != "reschedule_requested":
         row.append(
             render.button(
-                t.t("issuance.member.button.reschedule"), codes.RESCHEDULE, case_id, appointment.id
+                t.t("issuance.member.button.reschedule"),
+                AskReschedule(case=case_id, appointment=appointment.id),
             )
         )
     return [row]
@@ -67,15 +69,11 @@ def notification_rows(message: OutboxMessage, t: Translator) -> render.Rows:
         [
             render.button(
                 t.t("issuance.member.button.confirm"),
-                codes.CONFIRM,
-                message.case_id,
-                appointment_id,
+                PickupSummary(case=message.case_id, appointment=appointment_id),
             ),
             render.button(
                 t.t("issuance.member.button.reschedule"),
-                codes.RESCHEDULE,
-                message.case_id,
-                appointment_id,
+                AskReschedule(case=message.case_id, appointment=appointment_id),
             ),
         ]
     ]

@@ -4,42 +4,48 @@ change, and only the confirmation creates it (the person becomes its first membe
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.field_rules import FieldError
 from bot.runtime import BotContext
 from bot.services import wizard
 from bot.services.foundation_form import FOUNDATION_FIELDS
 from bot.services.foundations import PrivacyRequired, RegistrationDraft
-from bot.workflow import Role, WorkflowError
-from handlers.foundation import buttons, render, states
+from bot.workflow import Role
+from handlers.feature import Feature
+from handlers.foundation import render, states
+from handlers.foundation.buttons import REG, ConfirmRegistration, Fields, Register
 from handlers.foundation.menu import member_home
 from handlers.foundation.privacy import THEN_REGISTER, show_notice
-from handlers.foundation.respond import done_with, refuse, say, user_id
-from handlers.foundation.wizard_ui import ANYTHING_ELSE, FILE, WizardUI, field_handlers
+from handlers.foundation.wizard_ui import (
+    ANYTHING_ELSE,
+    FILE,
+    WIZARD_BUTTONS,
+    WizardUI,
+    field_handlers,
+)
 from handlers.menus import set_menu_for
-
-Handler = BaseHandler[Update, BotContext, object]
+from handlers.respond import Press, buttons_used, on_message, on_press, say, user_id
+from storage.models import User
 
 
 async def begin(update: Update, context: BotContext) -> object:
-    """Start registering, or carry on where the person left off."""
-    query = update.callback_query
+    """Start registering, or carry on where the person left off. A refusal (say, a member
+    of a foundation already) is raised, for ``on_press`` / ``on_message`` to tell."""
     try:
         draft = await context.services.foundations.registration(user_id(update))
     except PrivacyRequired:
         draft = None
-    except WorkflowError as error:
-        await refuse(update, context, error)  # answers the press with the reason
-        return ConversationHandler.END
-    if query is not None:
-        await query.answer()
-        await done_with(query)
+    await buttons_used(update)
     if draft is None:
         await show_notice(update, context, THEN_REGISTER)
         return ConversationHandler.END
     await show(update, context, draft, None)
     return states.REGISTERING
+
+
+async def register_pressed(press: Press[Register]) -> object:
+    return await begin(press.update, press.context)
 
 
 async def show(
@@ -51,50 +57,36 @@ async def show(
         lines = render.form_lines(FOUNDATION_FIELDS, draft.form, t)
         text = t.t("foundation.register.summary", fields="\n".join(lines))
         rows: render.Rows = [
-            [render.button(t.t("foundation.button.register_confirm"), buttons.REGISTER_CONFIRM)],
-            [render.button(t.t("foundation.button.change_detail"), buttons.FIELDS, buttons.REG)],
+            [render.button(t.t("foundation.button.register_confirm"), ConfirmRegistration())],
+            [render.button(t.t("foundation.button.change_detail"), Fields(wizard=REG))],
         ]
     else:
         text = render.question(spec, FOUNDATION_FIELDS, t)
-        rows = render.field_rows(spec, buttons.REG, t)
+        rows = render.field_rows(spec, REG, t)
     if error:
         text = error + "\n\n" + text
     await say(update, text, render.keyboard(rows))
 
 
-async def confirm(update: Update, context: BotContext) -> object:
-    query = update.callback_query
-    assert query is not None
-    uid = user_id(update)
+async def confirm(press: Press[ConfirmRegistration]) -> object:
+    uid = press.user.id
     try:
-        foundation = await context.services.foundations.register(uid)
-    except wizard.StaleStep as error:
-        await refuse(update, context, error)
+        foundation = await press.services.foundations.register(uid)
+    except (wizard.StaleStep, FieldError) as error:
+        press.refuse(error)  # the summary stays, to change and confirm again
         return None
-    except FieldError as error:
-        await refuse(update, context, error)
-        return None
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
-    await query.answer()
-    await done_with(query)
-    t = context.t
-    await set_menu_for(context.bot, uid, Role.MEMBER, t)
-    names = {"th": foundation.name_th, "en": foundation.name_en}
-    await say(update, t.t("foundation.register.done", foundation=names))
-    await member_home(update, context)
+    await press.done()
+    t = press.t
+    await set_menu_for(press.context.bot, uid, Role.MEMBER, t)
+    name = t.pick(th=foundation.name_th, en=foundation.name_en or foundation.name_th)
+    await press.send(t.t("foundation.register.done", foundation=name))
+    await member_home(press.update, press.context)
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: BotContext) -> object:
+async def not_text(update: Update, context: BotContext, user: User) -> object:
     """A file, sticker or the like where a typed answer or a button is expected."""
-    foundations = context.services.foundations
-    try:
-        draft = await foundations.registration(user_id(update))
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
+    draft = await context.services.foundations.registration(user.id)
     await show(update, context, draft, context.t.t("foundation.error.text_expected"))
     return None
 
@@ -112,7 +104,7 @@ def _ui() -> WizardUI[RegistrationDraft]:
         return await context.services.foundations.registration(uid)
 
     return WizardUI(
-        name=buttons.REG,
+        name=REG,
         specs=FOUNDATION_FIELDS,
         answer=answer,
         edit=edit,
@@ -122,15 +114,17 @@ def _ui() -> WizardUI[RegistrationDraft]:
     )
 
 
-def entry_points() -> list[Handler]:
-    return [CallbackQueryHandler(begin, pattern=buttons.pattern(buttons.REGISTER.prefix))]
-
-
-def conversation_states() -> dict[object, list[Handler]]:
-    return {
-        states.REGISTERING: [
-            *field_handlers(_ui()),
-            CallbackQueryHandler(confirm, pattern=buttons.pattern(buttons.REGISTER_CONFIRM.prefix)),
-            MessageHandler(FILE | ANYTHING_ELSE, not_text),
-        ]
-    }
+def feature() -> Feature:
+    return Feature(
+        name="foundation_registration",
+        buttons=(Register, ConfirmRegistration, *WIZARD_BUTTONS),
+        conversation=states.FOUNDATION,
+        entry_points=[on_press(Register, register_pressed)],
+        states={
+            states.REGISTERING: [
+                *field_handlers(_ui()),
+                on_press(ConfirmRegistration, confirm),
+                MessageHandler(FILE | ANYTHING_ELSE, on_message(not_text)),
+            ]
+        },
+    )

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from pydantic import BaseModel
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks, provinces
+from bot import provinces
+from bot.callbacks import Button
 from bot.checklist import Checklist
 from bot.i18n import Translator
 from bot.i18n_marker import N_
@@ -18,32 +19,24 @@ from bot.provinces import Province
 from bot.services.wizard import FieldSpec
 from bot.uploads import human_size
 from bot.workflow import BUCKET_LABEL, STATUS_LABEL, Action, bucket_of
-from handlers.foundation import buttons
+from handlers.foundation.buttons import BackToSummary, Choice, EditField, ProvincePage
+from handlers.replies import province_name
 from storage.foundation_queries import PublicEvent
 from storage.models import Attachment, Case
 
-MAX_MESSAGE = 4096
 PROVINCES_PER_PAGE = 12
 _LEADING_VOWELS = "เแโใไ"
 
 Rows = list[list[InlineKeyboardButton]]
 
 
-def button(text: str, spec: callbacks.Spec, *values: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=callbacks.encode(spec, *values))
+def button(text: str, pressed: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=pressed.pack())
 
 
 def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
     rows = [row for row in rows if row]
     return InlineKeyboardMarkup(rows) if rows else None
-
-
-def fit(text: str) -> str:
-    """Within Telegram's limit: long free text is cut at a line end rather than refused."""
-    if len(text) <= MAX_MESSAGE:
-        return text
-    cut = text.rfind("\n", 0, MAX_MESSAGE - 2)
-    return text[: cut if cut > 0 else MAX_MESSAGE - 2] + "\n…"
 
 
 # --- form fields ---------------------------------------------------------------------------------
@@ -56,7 +49,7 @@ def value_text(spec: FieldSpec, value: object, t: Translator) -> str:
         label = spec.choice_label(value)
         return t.t(label) if label else str(value)
     if spec.kind == "province":
-        return provinces.name_of(str(value), t.lang)
+        return province_name(str(value), t)
     if isinstance(value, date):
         return t.date(value)
     return str(value)
@@ -80,12 +73,12 @@ def question(spec: FieldSpec, specs: Sequence[FieldSpec], t: Translator) -> str:
     )
 
 
-def sorted_provinces(lang: str) -> list[Province]:
+def sorted_provinces(t: Translator) -> list[Province]:
     """Alphabetical in the reader's language; Thai sorts by the consonant, not a leading vowel."""
 
     def key(p: Province) -> str:
-        name = p.name(lang)
-        if lang == "th" and len(name) > 1 and name[0] in _LEADING_VOWELS:
+        name = t.pick(th=p.name_th, en=p.name_en)
+        if t.lang == "th" and len(name) > 1 and name[0] in _LEADING_VOWELS:
             return name[1] + name[0] + name[2:]
         return name.casefold()
 
@@ -93,34 +86,29 @@ def sorted_provinces(lang: str) -> list[Province]:
 
 
 def province_rows(wizard: str, field: str, page: int, t: Translator) -> Rows:
-    listed = sorted_provinces(t.lang)
+    listed = sorted_provinces(t)
     pages = -(-len(listed) // PROVINCES_PER_PAGE)
     page = min(max(page, 0), pages - 1)
     chunk = listed[page * PROVINCES_PER_PAGE : (page + 1) * PROVINCES_PER_PAGE]
     rows: Rows = [
-        [button(p.name(t.lang), buttons.CHOICE, wizard, field, p.code) for p in chunk[i : i + 2]]
+        [
+            button(
+                t.pick(th=p.name_th, en=p.name_en), Choice(wizard=wizard, field=field, value=p.code)
+            )
+            for p in chunk[i : i + 2]
+        ]
         for i in range(0, len(chunk), 2)
     ]
+
+    def at(n: int) -> ProvincePage:
+        return ProvincePage(wizard=wizard, field=field, page=n)
+
     nav: list[InlineKeyboardButton] = []
     if page > 0:
-        nav.append(
-            button(
-                t.t("foundation.button.previous"), buttons.PROVINCE_PAGE, wizard, field, page - 1
-            )
-        )
-    nav.append(
-        button(
-            t.t("foundation.button.page", page=page + 1, pages=pages),
-            buttons.PROVINCE_PAGE,
-            wizard,
-            field,
-            page,
-        )
-    )
+        nav.append(button(t.t("foundation.button.previous"), at(page - 1)))
+    nav.append(button(t.t("foundation.button.page", page=page + 1, pages=pages), at(page)))
     if page < pages - 1:
-        nav.append(
-            button(t.t("foundation.button.next"), buttons.PROVINCE_PAGE, wizard, field, page + 1)
-        )
+        nav.append(button(t.t("foundation.button.next"), at(page + 1)))
     rows.append(nav)
     return rows
 
@@ -129,7 +117,10 @@ def field_rows(spec: FieldSpec, wizard: str, t: Translator) -> Rows:
     """The buttons that answer a field, if it is answered with buttons."""
     if spec.kind == "choice":
         return [
-            [button(t.t(c.label), buttons.CHOICE, wizard, spec.key, c.token) for c in spec.choices]
+            [
+                button(t.t(c.label), Choice(wizard=wizard, field=spec.key, value=c.token))
+                for c in spec.choices
+            ]
         ]
     if spec.kind == "province":
         return province_rows(wizard, spec.key, 0, t)
@@ -137,8 +128,8 @@ def field_rows(spec: FieldSpec, wizard: str, t: Translator) -> Rows:
 
 
 def fields_menu(specs: Sequence[FieldSpec], wizard: str, t: Translator) -> InlineKeyboardMarkup:
-    rows: Rows = [[button(t.t(s.label), buttons.EDIT, wizard, s.key)] for s in specs]
-    rows.append([button(t.t("foundation.button.back"), buttons.BACK, wizard)])
+    rows: Rows = [[button(t.t(s.label), EditField(wizard=wizard, field=s.key))] for s in specs]
+    rows.append([button(t.t("foundation.button.back"), BackToSummary(wizard=wizard))])
     markup = keyboard(rows)
     assert markup is not None
     return markup
@@ -151,7 +142,7 @@ def item_name(checklist: Checklist, key: str, t: Translator) -> str:
     if key == CERTIFICATE_ITEM:
         return t.t("foundation.document.certificate")
     item = checklist.get(key)
-    return item.name(t.lang) if item else key
+    return t.pick(th=item.name_th, en=item.name_en) if item else key
 
 
 def file_text(a: Attachment, t: Translator) -> str:
@@ -174,7 +165,13 @@ def checklist_lines(checklist: Checklist, files: Sequence[Attachment], t: Transl
             shown = t.t("foundation.document.missing")
         else:
             shown = t.t("foundation.document.not_attached")
-        lines.append(t.t("foundation.summary.line", label=item.name(t.lang), value=shown))
+        lines.append(
+            t.t(
+                "foundation.summary.line",
+                label=t.pick(th=item.name_th, en=item.name_en),
+                value=shown,
+            )
+        )
     return lines
 
 
@@ -222,7 +219,10 @@ def timeline_lines(events: Sequence[PublicEvent], t: Translator) -> list[str]:
             what,
             receipt_no=str(data.get("receipt_no") or ""),
             # The office's own place was kept in English too (issuance).
-            place=str((t.lang == "en" and data.get("place_en")) or data.get("place") or ""),
+            place=t.pick(
+                th=str(data.get("place") or ""),
+                en=str(data.get("place_en") or data.get("place") or ""),
+            ),
             when=_pickup_time(data.get("when")),
         )
         lines.append(t.t("foundation.timeline.entry", when=event.created_at, what=text))

@@ -14,15 +14,16 @@ from typing import Generic, TypeVar
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import BaseHandler, MessageHandler
 from telegram.ext import filters as f
 
 from bot.field_rules import FieldError
 from bot.runtime import BotContext
 from bot.services.wizard import FieldSpec, StaleStep, spec_of
-from bot.workflow import WorkflowError
-from handlers.foundation import buttons, render
-from handlers.foundation.respond import done_with, message_of, pressed, refuse, stale, user_id
+from handlers.foundation import render
+from handlers.foundation.buttons import BackToSummary, Choice, EditField, Fields, ProvincePage
+from handlers.respond import Press, message_of, on_message, on_press
+from storage.models import User
 
 Shown = TypeVar("Shown")
 Handler = BaseHandler[Update, BotContext, object]
@@ -32,6 +33,10 @@ NEW_MESSAGE = f.ChatType.PRIVATE & f.UpdateType.MESSAGE
 TYPED = NEW_MESSAGE & f.TEXT & ~f.COMMAND
 FILE = NEW_MESSAGE & (f.Document.ALL | f.PHOTO)
 ANYTHING_ELSE = NEW_MESSAGE & ~f.COMMAND & ~f.TEXT
+
+
+# Every wizard's own buttons; each wizard's feature lists them.
+WIZARD_BUTTONS = (Choice, ProvincePage, EditField, Fields, BackToSummary)
 
 
 @dataclass(frozen=True)
@@ -49,101 +54,67 @@ class WizardUI(Generic[Shown]):
 
 
 def field_handlers(ui: WizardUI[Shown]) -> list[Handler]:
-    async def typed(update: Update, context: BotContext) -> object:
+    async def typed(update: Update, context: BotContext, user: User) -> object:
         assert update.effective_message is not None
-        uid = user_id(update)
         try:
-            shown = await ui.answer(context, uid, update.effective_message.text or "", None)
+            shown = await ui.answer(context, user.id, update.effective_message.text or "", None)
         except FieldError as error:
             # A second chance: the reason, then the same question again.
-            return await _show_again(ui, update, context, message_of(error, context))
-        except WorkflowError as error:
-            await refuse(update, context, error)
-            return ConversationHandler.END
+            shown = await ui.current(context, user.id)
+            await ui.show(update, context, shown, message_of(error, context.t))
+            return None
         await ui.show(update, context, shown, None)
         return None
 
-    async def chosen(update: Update, context: BotContext) -> object:
-        data = pressed(update, buttons.CHOICE)
-        if data is None or data.token(0) != ui.name:
-            await stale(update, context)
-            return None
-        uid = user_id(update)
+    async def chosen(press: Press[Choice]) -> object:
+        pressed = press.button
         return await _act(
-            ui, update, context, ui.answer(context, uid, data.token(2), data.token(1))
+            ui, press, ui.answer(press.context, press.user.id, pressed.value, pressed.field)
         )
 
-    async def page(update: Update, context: BotContext) -> object:
-        data = pressed(update, buttons.PROVINCE_PAGE)
-        spec = spec_of(ui.specs, data.token(1)) if data else None
-        query = update.callback_query
-        if data is None or query is None or spec is None or spec.kind != "province":
-            await stale(update, context)
+    async def page(press: Press[ProvincePage]) -> object:
+        spec = spec_of(ui.specs, press.button.field)
+        if spec is None or spec.kind != "province":
+            press.stale()
             return None
-        await query.answer()
-        rows = render.province_rows(ui.name, spec.key, data.number(2), context.t)
+        rows = render.province_rows(ui.name, spec.key, press.button.page, press.t)
         with contextlib.suppress(BadRequest):  # the page shown already: nothing to change
-            await query.edit_message_reply_markup(render.keyboard(rows))
+            await press.query.edit_message_reply_markup(render.keyboard(rows))
         return None
 
-    async def edit(update: Update, context: BotContext) -> object:
-        data = pressed(update, buttons.EDIT)
-        if data is None:
-            await stale(update, context)
-            return None
-        return await _act(ui, update, context, ui.edit(context, user_id(update), data.token(1)))
+    async def edit(press: Press[EditField]) -> object:
+        return await _act(ui, press, ui.edit(press.context, press.user.id, press.button.field))
 
-    async def fields(update: Update, context: BotContext) -> object:
-        query = update.callback_query
-        assert query is not None
-        await query.answer()
+    async def fields(press: Press[Fields]) -> object:
         with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(render.fields_menu(ui.specs, ui.name, context.t))
+            await press.query.edit_message_reply_markup(
+                render.fields_menu(ui.specs, ui.name, press.t)
+            )
         return None
 
-    async def back(update: Update, context: BotContext) -> object:
-        return await _act(ui, update, context, ui.back(context, user_id(update)))
+    async def back(press: Press[BackToSummary]) -> object:
+        return await _act(ui, press, ui.back(press.context, press.user.id))
 
+    wizard = (ui.name,)
     return [
-        CallbackQueryHandler(chosen, pattern=buttons.pattern(buttons.CHOICE.prefix, ui.name)),
-        CallbackQueryHandler(page, pattern=buttons.pattern(buttons.PROVINCE_PAGE.prefix, ui.name)),
-        CallbackQueryHandler(edit, pattern=buttons.pattern(buttons.EDIT.prefix, ui.name)),
-        CallbackQueryHandler(fields, pattern=buttons.pattern(buttons.FIELDS.prefix, ui.name)),
-        CallbackQueryHandler(back, pattern=buttons.pattern(buttons.BACK.prefix, ui.name)),
-        MessageHandler(TYPED, typed),
+        on_press(Choice, chosen, leading=wizard),
+        on_press(ProvincePage, page, leading=wizard),
+        on_press(EditField, edit, leading=wizard),
+        on_press(Fields, fields, leading=wizard),
+        on_press(BackToSummary, back, leading=wizard),
+        MessageHandler(TYPED, on_message(typed)),
     ]
 
 
-async def _act(
-    ui: WizardUI[Shown], update: Update, context: BotContext, step: Awaitable[Shown]
-) -> object:
-    """Run a button's step; on success take the buttons off its message and show what next."""
-    query = update.callback_query
-    assert query is not None
+async def _act(ui: WizardUI[Shown], press: Press[object], step: Awaitable[Shown]) -> object:
+    """Run a button's step; on success take the buttons off its message and show what next.
+    A refusal of this step alone (stale, or a value that does not fit) keeps the person in the
+    wizard; any other refusal (``on_press``) ends it."""
     try:
         shown = await step
-    except StaleStep:
-        await stale(update, context)
+    except (StaleStep, FieldError) as error:
+        press.refuse(error)
         return None
-    except FieldError as error:
-        await refuse(update, context, error)
-        return None
-    except WorkflowError as error:
-        await refuse(update, context, error)
-        return ConversationHandler.END
-    await query.answer()
-    await done_with(query)
-    await ui.show(update, context, shown, None)
-    return None
-
-
-async def _show_again(
-    ui: WizardUI[Shown], update: Update, context: BotContext, error: str
-) -> object:
-    try:
-        shown = await ui.current(context, user_id(update))
-    except WorkflowError as problem:
-        await refuse(update, context, problem)
-        return ConversationHandler.END
-    await ui.show(update, context, shown, error)
+    await press.done()
+    await ui.show(press.update, press.context, shown, None)
     return None

@@ -17,7 +17,8 @@ from bot.services.officers import AttachmentView, CaseView
 from bot.services.volunteer_form import VOLUNTEER_FIELDS, VolunteerForm
 from bot.workflow import ACTION_LABEL, STATUS_LABEL, Action, Side, Status, side_of
 from handlers.foundation.render import value_text
-from handlers.officer import codes, issuance_render
+from handlers.officer import issuance_render
+from handlers.officer.buttons import AskAct, OpenFile, PromptAct, ShowCase, ShowDashboard, Timeline
 from handlers.officer.render import (
     MAX_TEXT,
     button,
@@ -153,7 +154,9 @@ def _summary(t: Translator, checklist: Checklist, view: CaseView) -> str:
         "officer.case.summary",
         tracking_no=case.tracking_no,
         status=STATUS_LABEL[case.status],
-        foundation={"th": foundation.name_th, "en": foundation.name_en} if foundation else "",
+        foundation=t.pick(th=foundation.name_th, en=foundation.name_en or foundation.name_th)
+        if foundation
+        else "",
         province=province_label(case.province, t),
         volunteer=case.volunteer_name,
         passport_no=case.passport_no,
@@ -204,7 +207,7 @@ def case_text(
     files += [_attachment_line(t, checklist, n, a) for n, a in enumerate(view.attachments, 1)]
     present = {a.item for a in view.attachments}
     files += [
-        t.t("officer.case.missing", item=i.name(t.lang))
+        t.t("officer.case.missing", item=t.pick(th=i.name_th, en=i.name_en))
         for i in checklist.required
         if i.key not in present
     ]
@@ -234,14 +237,12 @@ def timeline_chunks(t: Translator, checklist: Checklist, view: CaseView) -> list
 
 def case_markup(t: Translator, checklist: Checklist, view: CaseView) -> InlineKeyboardMarkup:
     case, me = view.case, view.actor.user_id
-    key = (case.id, case.version)
+    key = {"case": case.id, "version": case.version, "attachment": 0}
     rows = [
         [
             button(
                 f"{n}. {_mark(a)[0]} " + shorten(item_name(checklist, a.item, t), BUTTON_NAME),
-                codes.FILE,
-                case.id,
-                a.id,
+                OpenFile(case=case.id, attachment=a.id),
             )
         ]
         for n, a in enumerate(view.attachments, 1)
@@ -249,29 +250,29 @@ def case_markup(t: Translator, checklist: Checklist, view: CaseView) -> InlineKe
     acts: list[InlineKeyboardButton] = []
     if Action.CLAIM in view.actions and case.claimed_by != me:
         if case.claimed_by is None:
-            acts.append(button(t.t(ACTION_LABEL[Action.CLAIM]), codes.ASK, "claim", *key, 0))
+            acts.append(button(t.t(ACTION_LABEL[Action.CLAIM]), AskAct(act="claim", **key)))
         else:
             name = _who(t, view, case.claimed_by)
             acts.append(
-                button(t.t("officer.button.take_over", name=name), codes.ASK, "take", *key, 0)
+                button(t.t("officer.button.take_over", name=name), AskAct(act="take", **key))
             )
     if Action.MARK_ATTACHMENT in view.actions:
         if case.status is Status.AWAITING_CONSIDERATION and view.not_correct:
-            acts.append(button(t.t("officer.button.all_correct"), codes.ASK, "allright", *key, 0))
+            acts.append(button(t.t("officer.button.all_correct"), AskAct(act="allright", **key)))
         elif case.status is not Status.AWAITING_CONSIDERATION and view.unmarked:
-            acts.append(button(t.t("officer.button.all_complete"), codes.ASK, "allok", *key, 0))
+            acts.append(button(t.t("officer.button.all_complete"), AskAct(act="allok", **key)))
     acts += issuance_render.case_buttons(t, view)
     for action, act in PROMPTED:
         if action in view.actions:
-            acts.append(button(t.t(ACTION_LABEL[action]), codes.PROMPT, act, *key, 0))
+            acts.append(button(t.t(ACTION_LABEL[action]), PromptAct(act=act, **key)))
     rows += [[b] for b in acts]
     rows.append(
         [
-            button(t.t("officer.button.timeline"), codes.TIMELINE, case.id),
-            button(t.t("officer.button.refresh"), codes.SHOW, case.id),
+            button(t.t("officer.button.timeline"), Timeline(case=case.id)),
+            button(t.t("officer.button.refresh"), ShowCase(case=case.id)),
         ]
     )
-    rows.append([button(t.t("officer.button.dashboard"), codes.DASHBOARD)])
+    rows.append([button(t.t("officer.button.dashboard"), ShowDashboard())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -308,17 +309,17 @@ def attachment_text(t: Translator, checklist: Checklist, av: AttachmentView) -> 
 
 def attachment_markup(t: Translator, av: AttachmentView) -> InlineKeyboardMarkup:
     case, a = av.case, av.attachment
-    key = (case.id, case.version, a.id)
+    key = {"case": case.id, "version": case.version, "attachment": a.id}
     rows: list[list[InlineKeyboardButton]] = []
     if Action.MARK_ATTACHMENT in av.actions:
         if case.status is Status.AWAITING_CONSIDERATION:
-            rows.append([button(t.t("officer.verdict.correct"), codes.ASK, "right", *key)])
+            rows.append([button(t.t("officer.verdict.correct"), AskAct(act="right", **key))])
         else:
             rows.append(
                 [
-                    button(t.t("officer.verdict.complete"), codes.ASK, "ok", *key),
-                    button(t.t("officer.verdict.needs_correction"), codes.PROMPT, "fix", *key),
+                    button(t.t("officer.verdict.complete"), AskAct(act="ok", **key)),
+                    button(t.t("officer.verdict.needs_correction"), PromptAct(act="fix", **key)),
                 ]
             )
-    rows.append([button(t.t("officer.button.back_to_case"), codes.SHOW, case.id)])
+    rows.append([button(t.t("officer.button.back_to_case"), ShowCase(case=case.id))])
     return InlineKeyboardMarkup(rows)

@@ -7,17 +7,14 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import outbox
 from bot.i18n import Translator
 from bot.i18n_marker import N_
 from bot.kernel.errors import InvalidInput
-from bot.runtime import BotContext
-from handlers.officer import codes
-from handlers.officer.access import Press, on_press
+from handlers.feature import Feature
+from handlers.officer.buttons import OpenCase, OpenFile, ShowCase, Timeline
 from handlers.officer.case_render import (
     attachment_markup,
     attachment_text,
@@ -26,13 +23,14 @@ from handlers.officer.case_render import (
     timeline_chunks,
 )
 from handlers.officer.render import button, item_name
+from handlers.respond import Access, Press, on_press
 from storage.models import Attachment, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 
 async def render_case(
-    press: Press, case_id: int, *, notice: str | None = None, new: bool = False
+    press: Press[Any], case_id: int, *, notice: str | None = None, new: bool = False
 ) -> None:
     """The case as it is now, in place of the pressed message (or as a new one)."""
     checklist = press.services.checklist
@@ -45,7 +43,7 @@ async def render_case(
         await press.edit(text, markup)
 
 
-async def show_fresh(press: Press, case_id: int) -> None:
+async def show_fresh(press: Press[Any], case_id: int) -> None:
     """After a version conflict: say why, and show the case as it is now.
 
     A double tap (or an older screen of the same officer) is not a colleague's change: the
@@ -58,21 +56,21 @@ async def show_fresh(press: Press, case_id: int) -> None:
     await render_case(press, case_id, notice=notice)
 
 
-async def open_press(press: Press) -> None:
-    await render_case(press, press.data.number(0), new=True)
+async def open_press(press: Press[OpenCase]) -> None:
+    await render_case(press, press.button.case, new=True)
 
 
-async def show_press(press: Press) -> None:
-    await render_case(press, press.data.number(0))
+async def show_press(press: Press[ShowCase]) -> None:
+    await render_case(press, press.button.case)
 
 
-async def timeline_press(press: Press) -> None:
-    view = await press.services.officers.case_view(press.user.id, press.data.number(0))
+async def timeline_press(press: Press[Timeline]) -> None:
+    view = await press.services.officers.case_view(press.user.id, press.button.case)
     for chunk in timeline_chunks(press.t, press.services.checklist, view):
         await press.send(chunk)
 
 
-async def _send_document(press: Press, attachment: Attachment, caption: str) -> None:
+async def _send_document(press: Press[OpenFile], attachment: Attachment, caption: str) -> None:
     """By Telegram file id when we have one; the stored copy when not, or when refused."""
     bot, chat = press.context.bot, press.user.id
     if attachment.telegram_file_id:
@@ -91,9 +89,9 @@ async def _send_document(press: Press, attachment: Attachment, caption: str) -> 
     await bot.send_document(chat, data, filename=attachment.file_name, caption=caption)
 
 
-async def file_press(press: Press) -> None:
-    officers, checklist = press.services.officers, press.services.checklist
-    av = await officers.attachment(press.user.id, press.data.number(0), press.data.number(1))
+async def file_press(press: Press[OpenFile]) -> None:
+    officers, checklist, pressed = press.services.officers, press.services.checklist, press.button
+    av = await officers.attachment(press.user.id, pressed.case, pressed.attachment)
     caption = press.t.t(
         "officer.file.caption",
         tracking_no=av.case.tracking_no,
@@ -109,14 +107,19 @@ def open_case_button(message: OutboxMessage, t: Translator) -> InlineKeyboardMar
     if message.case_id is None or not message.msg_id.startswith("notify.officer."):
         return None
     label = t.t("officer.button.open_case")
-    return InlineKeyboardMarkup([[button(label, codes.OPEN, message.case_id)]])
+    return InlineKeyboardMarkup([[button(label, OpenCase(case=message.case_id))]])
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    outbox.register_buttons("officer_open_case", open_case_button)
-    return [
-        CallbackQueryHandler(on_press(open_press), pattern=codes.pattern(codes.OPEN)),
-        CallbackQueryHandler(on_press(show_press), pattern=codes.pattern(codes.SHOW)),
-        CallbackQueryHandler(on_press(timeline_press), pattern=codes.pattern(codes.TIMELINE)),
-        CallbackQueryHandler(on_press(file_press), pattern=codes.pattern(codes.FILE)),
-    ]
+def feature() -> Feature:
+    staff = Access.STAFF
+    return Feature(
+        name="officer_case",
+        buttons=(OpenCase, ShowCase, Timeline, OpenFile),
+        handlers=[
+            on_press(OpenCase, open_press, access=staff),
+            on_press(ShowCase, show_press, access=staff),
+            on_press(Timeline, timeline_press, access=staff),
+            on_press(OpenFile, file_press, access=staff),
+        ],
+        notification_buttons={"officer_open_case": open_case_button},
+    )

@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.i18n_marker import N_
 from bot.kernel.errors import InvalidInput
 from bot.runtime import BotContext
 from bot.workflow import Bucket, Role
 from handlers import common
+from handlers.feature import Feature
 from handlers.menus import set_menu_for
-from handlers.officer import codes
-from handlers.officer.access import Press, on_message, on_press
+from handlers.officer.buttons import Queue, ShowDashboard
 from handlers.officer.render import (
     button,
     case_buttons,
@@ -25,6 +25,7 @@ from handlers.officer.render import (
     queue_text,
     search_text,
 )
+from handlers.respond import Access, Press, on_message, on_press
 from storage.models import User
 
 _WELCOME = {Role.OFFICER: N_("start.welcome_officer"), Role.ADMIN: N_("start.welcome_admin")}
@@ -41,17 +42,17 @@ async def dashboard_command(update: Update, context: BotContext, user: User) -> 
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def dashboard_press(press: Press) -> None:
+async def dashboard_press(press: Press[ShowDashboard]) -> None:
     text, markup = await _board(press.context, press.user)
     await press.edit(text, markup)
 
 
-async def queue_press(press: Press) -> None:
+async def queue_press(press: Press[Queue]) -> None:
     try:
-        bucket = Bucket(press.data.token(0))
+        bucket = Bucket(press.button.bucket)
     except ValueError:
         raise InvalidInput(N_("common.stale_button")) from None
-    page = await press.services.officers.queue(press.user.id, bucket, press.data.number(1))
+    page = await press.services.officers.queue(press.user.id, bucket, press.button.page)
     await press.edit(queue_text(press.t, page), queue_markup(press.t, page))
 
 
@@ -64,7 +65,7 @@ async def find_command(update: Update, context: BotContext, user: User) -> None:
         return
     result = await context.services.officers.search(user.id, term)
     rows = case_buttons(result.items, 1)
-    rows.append([button(context.t.t("officer.button.dashboard"), codes.DASHBOARD)])
+    rows.append([button(context.t.t("officer.button.dashboard"), ShowDashboard())])
     await message.reply_text(
         search_text(context.t, result), reply_markup=InlineKeyboardMarkup(rows)
     )
@@ -83,19 +84,29 @@ async def _start_screen(update: Update, context: BotContext, user: User) -> None
     )
 
 
-_guarded_start = on_message(_start_screen)
+_guarded_start = on_message(_start_screen, access=Access.STAFF)
 
 
 async def start_screen(update: Update, context: BotContext) -> None:
     await _guarded_start(update, context)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    common.register_start_screen(Role.OFFICER, start_screen)
-    common.register_start_screen(Role.ADMIN, start_screen)
+def feature() -> Feature:
+    staff = Access.STAFF
+    return Feature(
+        name="officer_dashboard",
+        buttons=(ShowDashboard, Queue),
+        handlers=handlers(staff),
+        start_screens={Role.OFFICER: start_screen, Role.ADMIN: start_screen},
+    )
+
+
+def handlers(staff: Access) -> list[BaseHandler[Update, BotContext, Any]]:
     return [
-        CommandHandler("dashboard", on_message(dashboard_command), filters=common.PRIVATE),
-        CommandHandler("find", on_message(find_command), filters=common.PRIVATE),
-        CallbackQueryHandler(on_press(dashboard_press), pattern=codes.pattern(codes.DASHBOARD)),
-        CallbackQueryHandler(on_press(queue_press), pattern=codes.pattern(codes.QUEUE)),
+        CommandHandler(
+            "dashboard", on_message(dashboard_command, access=staff), filters=common.PRIVATE
+        ),
+        CommandHandler("find", on_message(find_command, access=staff), filters=common.PRIVATE),
+        on_press(ShowDashboard, dashboard_press, access=staff),
+        on_press(Queue, queue_press, access=staff),
     ]

@@ -14,34 +14,50 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pydantic import AwareDatetime
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot import uploads
-from bot.callbacks import Spec
 from bot.i18n import Translator
 from bot.i18n_marker import N_
 from bot.kernel.errors import InvalidInput, VersionConflict
 from bot.runtime import BotContext
 from bot.workflow import Action, WorkflowError
-from handlers.officer import issuance_codes as codes
+from handlers import inflight
+from handlers.feature import Feature
 from handlers.officer import issuance_render as screens
 from handlers.officer import pickup, signed_scan
-from handlers.officer.access import END, Handler, Press, on_message, on_press
+from handlers.officer.buttons import (
+    DONE,
+    SIGN,
+    AskIssuance,
+    AskScan,
+    AttachScan,
+    CancelIssuance,
+    DoIssuance,
+    Ignore,
+    NoNote,
+    OfficePlace,
+    PickupCalendar,
+    PickupDay,
+    PickupTime,
+    PrintPack,
+    SavePickup,
+)
 from handlers.officer.case_view import render_case, show_fresh
-from handlers.officer.codes import pattern
 from handlers.officer.issuance_draft import load, save
 from handlers.officer.issuance_steps import ISSUANCE, allowed, saved, seen
+from handlers.officer.review_input import OFFICER
+from handlers.respond import END, Access, Handler, Press, on_message, on_press
 from storage.models import User
 
 logger = logging.getLogger(__name__)
 
-_LAST_PACK = "officer_last_pack"
 REPEAT_PACK_AFTER = dt.timedelta(seconds=30)
 # A new message (not an edit) in the private chat.
 _NEW = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -50,31 +66,30 @@ _NEW = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 # ----- print pack, signing, completion ----------------------------------------------------------
 
 
-def _just_sent(last: object, now: list[Any]) -> bool:
-    """Whether the pack of this case at this version went out a moment ago."""
-    if not isinstance(last, list) or len(last) != 3 or last[:2] != now[:2]:
-        return False
-    try:
-        elapsed = dt.datetime.fromisoformat(now[2]) - dt.datetime.fromisoformat(str(last[2]))
-    except ValueError:
-        return False
-    return elapsed < REPEAT_PACK_AFTER
+class LastPack(inflight.Step):
+    """The print pack asked for last: which case, at which version, when."""
+
+    key = "officer_last_pack"
+    case: int
+    version: int
+    at: AwareDatetime
 
 
-async def print_press(press: Press) -> None:
+async def print_press(press: Press[PrintPack]) -> None:
     """Answer at once and build the pack in the background: PTB handles one update at a
     time, so awaiting the build here would hold up everyone else's presses meanwhile."""
-    case_id = press.data.number(0)
-    user_data = press.context.user_data
-    assert user_data is not None
+    case_id = press.button.case
     view = await press.services.issuance.printable(press.user.id, case_id)
-    asked = [case_id, view.case.version, press.services.clock().isoformat()]
-    if _just_sent(user_data.get(_LAST_PACK), asked):
-        # A double tap: the same case unchanged, moments ago. One file is enough.
-        press.say(press.t.t("issuance.pack.preparing"))
-        return
-    user_data[_LAST_PACK] = asked
+    asked = LastPack(case=case_id, version=view.case.version, at=press.services.clock())
+    last = inflight.load(press.context, LastPack)
     press.say(press.t.t("issuance.pack.preparing"))
+    if (
+        last is not None
+        and (last.case, last.version) == (asked.case, asked.version)
+        and asked.at - last.at < REPEAT_PACK_AFTER
+    ):
+        return  # a double tap: the same case unchanged, moments ago. One file is enough.
+    inflight.save(press.context, asked)
     press.context.application.create_task(
         _send_pack(press.context, press.t, press.user.id, case_id), update=press.update
     )
@@ -103,15 +118,15 @@ async def _send_pack(context: BotContext, t: Translator, user_id: int, case_id: 
     )
 
 
-async def ask_press(press: Press) -> None:
-    act, case_id, version = press.data.token(0), press.data.number(1), press.data.number(2)
+async def ask_press(press: Press[AskIssuance]) -> None:
+    act, case_id, version = press.button.act, press.button.case, press.button.version
     view = await seen(press, case_id, version)
     if view is None:
         return
-    if act == codes.SIGN:
+    if act == SIGN:
         allowed(view, Action.SEND_FOR_SIGNING)
         await press.edit(*screens.signing_summary(press.t, view.case))
-    elif act == codes.DONE:
+    elif act == DONE:
         allowed(view, Action.COMPLETE)
         done = await press.services.issuance.completion(press.user.id, case_id)
         await press.edit(*screens.completion_summary(press.t, done))
@@ -119,14 +134,14 @@ async def ask_press(press: Press) -> None:
         raise InvalidInput(N_("common.stale_button"))
 
 
-async def do_press(press: Press) -> None:
-    act, case_id, version = press.data.token(0), press.data.number(1), press.data.number(2)
+async def do_press(press: Press[DoIssuance]) -> None:
+    act, case_id, version = press.button.act, press.button.case, press.button.version
     issuing = press.services.issuing
-    if act not in (codes.SIGN, codes.DONE):
+    if act not in (SIGN, DONE):
         raise InvalidInput(N_("common.stale_button"))
-    action = Action.SEND_FOR_SIGNING if act == codes.SIGN else Action.COMPLETE
+    action = Action.SEND_FOR_SIGNING if act == SIGN else Action.COMPLETE
     try:
-        if act == codes.SIGN:
+        if act == SIGN:
             await issuing.send_for_signing(press.user.id, case_id, version)
         else:
             await issuing.complete(press.user.id, case_id, version)
@@ -136,13 +151,13 @@ async def do_press(press: Press) -> None:
     await saved(press, case_id, action)
 
 
-async def cancel_press(press: Press) -> object:
+async def cancel_press(press: Press[CancelIssuance]) -> object:
     save(press.context, None)
-    await render_case(press, press.data.number(0), notice=press.t.t("officer.cancelled"))
+    await render_case(press, press.button.case, notice=press.t.t("officer.cancelled"))
     return END
 
 
-async def ignore_press(press: Press) -> None:
+async def ignore_press(press: Press[Ignore]) -> None:
     """A calendar label (weekday, empty cell): nothing to do, but the press is answered."""
 
 
@@ -182,47 +197,70 @@ async def other_sent(update: Update, context: BotContext, user: User) -> object:
 # ----- wiring -----------------------------------------------------------------------------------
 
 
-def _press(
-    fn: Callable[[Press], Awaitable[object]], spec: Spec
-) -> CallbackQueryHandler[BotContext, object]:
-    return CallbackQueryHandler(on_press(fn), pattern=pattern(spec))
+STAFF = Access.STAFF
+
+
+def feature() -> Feature:
+    return Feature(
+        name="officer_issuance",
+        buttons=(
+            PrintPack,
+            AskIssuance,
+            DoIssuance,
+            PickupCalendar,
+            PickupDay,
+            PickupTime,
+            OfficePlace,
+            NoNote,
+            SavePickup,
+            AskScan,
+            AttachScan,
+            CancelIssuance,
+            Ignore,
+        ),
+        handlers=handlers(),
+        conversation=OFFICER,
+        entry_points=entry_points(),
+        states=states(),
+    )
 
 
 def entry_points() -> list[BaseHandler[Update, BotContext, Any]]:
     """Presses that start or move the typing steps (part of the officer conversation)."""
     return [
-        _press(pickup.calendar_press, codes.CALENDAR),
-        _press(pickup.day_press, codes.DAY),
-        _press(pickup.time_press, codes.TIME),
-        _press(pickup.office_place_press, codes.OFFICE_PLACE),
-        _press(pickup.no_note_press, codes.NO_NOTE),
-        _press(pickup.save_pickup_press, codes.SAVE_PICKUP),
-        _press(signed_scan.scan_press, codes.SCAN),
-        _press(cancel_press, codes.CANCEL),
+        on_press(PickupCalendar, pickup.calendar_press, access=STAFF),
+        on_press(PickupDay, pickup.day_press, access=STAFF),
+        on_press(PickupTime, pickup.time_press, access=STAFF),
+        on_press(OfficePlace, pickup.office_place_press, access=STAFF),
+        on_press(NoNote, pickup.no_note_press, access=STAFF),
+        on_press(SavePickup, pickup.save_pickup_press, access=STAFF),
+        on_press(AskScan, signed_scan.scan_press, access=STAFF),
+        on_press(CancelIssuance, cancel_press, access=STAFF),
     ]
 
 
 def states() -> dict[object, list[BaseHandler[Update, BotContext, Any]]]:
-    typed: Handler = on_message(text_sent)
+    typed: Handler = on_message(text_sent, access=STAFF)
     return {
         ISSUANCE: [
             MessageHandler(_NEW & filters.TEXT & ~filters.COMMAND, typed),
             MessageHandler(
-                _NEW & (filters.Document.ALL | filters.PHOTO), on_message(signed_scan.file_sent)
+                _NEW & (filters.Document.ALL | filters.PHOTO),
+                on_message(signed_scan.file_sent, access=STAFF),
             ),
-            MessageHandler(_NEW & ~filters.COMMAND, on_message(other_sent)),
+            MessageHandler(_NEW & ~filters.COMMAND, on_message(other_sent, access=STAFF)),
         ]
     }
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    """Presses that need no typing; registered in ``bot.app``."""
+    """Presses that need no typing."""
     return [
-        _press(print_press, codes.PRINT),
-        _press(ask_press, codes.ASK),
-        _press(do_press, codes.DO),
-        _press(signed_scan.attach_press, codes.ATTACH),
-        _press(ignore_press, codes.IGNORE),
+        on_press(PrintPack, print_press, access=STAFF),
+        on_press(AskIssuance, ask_press, access=STAFF),
+        on_press(DoIssuance, do_press, access=STAFF),
+        on_press(AttachScan, signed_scan.attach_press, access=STAFF),
+        on_press(Ignore, ignore_press, access=STAFF),
         # Cancel pressed after the conversation ended still shows the case.
-        _press(cancel_press, codes.CANCEL),
+        on_press(CancelIssuance, cancel_press, access=STAFF),
     ]

@@ -1,7 +1,7 @@
 """What an officer has chosen so far for a pickup appointment or a signed scan.
 
-Kept in ``user_data`` (JSON, saved after every update, so a restart loses nothing) and
-validated whenever it is read back. Every button names the case and version too: a draft for
+An in-flight step (``handlers.inflight``: saved after every update, so a restart loses nothing,
+and validated whenever it is read back). Every button names the case and version too: a draft for
 another case, or for a version since changed, is never used.
 """
 
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from bot.kernel.inputs import FileMeta
 from bot.runtime import BotContext
-
-DRAFT = "officer_issuance"
+from handlers import inflight
 
 Expects = Literal["date", "place", "note", "confirm", "scan", "send"]
 
@@ -34,9 +33,8 @@ class ScanFile(BaseModel):
         return FileMeta(**self.model_dump())
 
 
-class IssuanceDraft(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class IssuanceDraft(inflight.Step):
+    key = "officer_issuance"
     kind: Literal["pickup", "scan"]
     case_id: int
     version: int
@@ -52,16 +50,12 @@ class IssuanceDraft(BaseModel):
 
 
 def load(context: BotContext) -> IssuanceDraft | None:
-    raw = (context.user_data or {}).get(DRAFT)
-    try:
-        return IssuanceDraft.model_validate(raw) if raw is not None else None
-    except ValidationError:
-        return None  # written by an older version of the bot: start again
+    return inflight.load(context, IssuanceDraft)
 
 
 def save(context: BotContext, draft: IssuanceDraft | None) -> None:
-    assert context.user_data is not None
+    """Keep what is chosen so far; None: the officer is done with it."""
     if draft is None:
-        context.user_data.pop(DRAFT, None)
+        inflight.drop(context, IssuanceDraft)
     else:
-        context.user_data[DRAFT] = draft.model_dump(mode="json")
+        inflight.save(context, draft)

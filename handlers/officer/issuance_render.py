@@ -20,7 +20,23 @@ from bot.services.issuance import Completion
 from bot.services.officers import CaseView
 from bot.uploads import human_size
 from bot.workflow import ACTION_LABEL, Action, Status
-from handlers.officer import issuance_codes as codes
+from handlers.officer.buttons import (
+    DONE,
+    SIGN,
+    AskIssuance,
+    AskScan,
+    AttachScan,
+    CancelIssuance,
+    DoIssuance,
+    Ignore,
+    NoNote,
+    OfficePlace,
+    PickupCalendar,
+    PickupDay,
+    PickupTime,
+    PrintPack,
+    SavePickup,
+)
 from handlers.officer.render import button, rows_of
 from storage.appointments import Appointment
 from storage.models import Attachment, Case, CaseEvent
@@ -37,8 +53,13 @@ PADDING = "·"
 SLOTS_PER_ROW = 4
 
 
-def _key(case: Case) -> tuple[int, int]:
-    return case.id, case.version
+def _key(case: Case) -> dict[str, int]:
+    """The case and the version the officer sees, as every changing button carries them."""
+    return {"case": case.id, "version": case.version}
+
+
+def _cancel(t: Translator, case: Case) -> InlineKeyboardButton:
+    return button(t.t("officer.button.cancel"), CancelIssuance(case=case.id))
 
 
 # ----- on the case screen -------------------------------------------------------------------
@@ -50,16 +71,17 @@ def case_buttons(t: Translator, view: CaseView) -> list[InlineKeyboardButton]:
     if case.status not in (Status.AWAITING_ISSUANCE, Status.AWAITING_SIGNATURE):
         return []
     key = _key(case)
-    acts = [button(t.t("issuance.button.print_pack"), codes.PRINT, case.id)]
+    acts = [button(t.t("issuance.button.print_pack"), PrintPack(case=case.id))]
     if Action.SEND_FOR_SIGNING in actions:
-        acts.append(button(t.t(ACTION_LABEL[Action.SEND_FOR_SIGNING]), codes.ASK, codes.SIGN, *key))
+        sign = AskIssuance(act=SIGN, **key)
+        acts.append(button(t.t(ACTION_LABEL[Action.SEND_FOR_SIGNING]), sign))
     if Action.SCHEDULE_PICKUP in actions:
         label = (
             t.t("issuance.button.reschedule")
             if view.appointment
             else t.t(ACTION_LABEL[Action.SCHEDULE_PICKUP])
         )
-        acts.append(button(label, codes.CALENDAR, *key, 0))
+        acts.append(button(label, PickupCalendar(month=0, **key)))
     if Action.UPLOAD_CERTIFICATE in actions:
         has_scan = any(a.item == CERTIFICATE_ITEM for a in view.attachments)
         label = (
@@ -67,9 +89,10 @@ def case_buttons(t: Translator, view: CaseView) -> list[InlineKeyboardButton]:
             if has_scan
             else t.t(ACTION_LABEL[Action.UPLOAD_CERTIFICATE])
         )
-        acts.append(button(label, codes.SCAN, *key))
+        acts.append(button(label, AskScan(**key)))
         if has_scan and Action.COMPLETE in actions:
-            acts.append(button(t.t(ACTION_LABEL[Action.COMPLETE]), codes.ASK, codes.DONE, *key))
+            done = AskIssuance(act=DONE, **key)
+            acts.append(button(t.t(ACTION_LABEL[Action.COMPLETE]), done))
     return acts
 
 
@@ -87,7 +110,7 @@ def appointment_lines(t: Translator, appointment: Appointment | None) -> list[st
         t.t(
             "issuance.case.pickup",
             when=appointment.starts_at,
-            place=appointment.place_in(t.lang),
+            place=t.pick(th=appointment.place, en=appointment.place_en or appointment.place),
             state=STATE[appointment.state],
         )
     ]
@@ -103,8 +126,9 @@ def describe_event(t: Translator, event: CaseEvent) -> str | None:
     data = event.data
     if event.action == Action.SCHEDULE_PICKUP.value and data.get("when"):
         when = dt.datetime.fromisoformat(str(data["when"]))
-        en = t.lang == "en" and data.get("place_en")
-        place = str(data.get("place_en") if en else data.get("place") or "")
+        place = t.pick(
+            th=str(data.get("place") or ""), en=str(data.get("place_en") or data.get("place") or "")
+        )
         return t.t("issuance.event.schedule_pickup", when=when, place=place)
     if event.action == Action.CONFIRM_PICKUP.value:
         return t.t("issuance.event.confirm_pickup")
@@ -121,12 +145,12 @@ def describe_event(t: Translator, event: CaseEvent) -> str | None:
 def confirm_markup(
     t: Translator, confirm: InlineKeyboardButton, case_id: int
 ) -> InlineKeyboardMarkup:
-    cancel = button(t.t("officer.button.cancel"), codes.CANCEL, case_id)
+    cancel = button(t.t("officer.button.cancel"), CancelIssuance(case=case_id))
     return InlineKeyboardMarkup([[confirm], [cancel]])
 
 
 def signing_summary(t: Translator, case: Case) -> tuple[str, InlineKeyboardMarkup]:
-    confirm = button(t.t("officer.button.confirm"), codes.DO, codes.SIGN, *_key(case))
+    confirm = button(t.t("officer.button.confirm"), DoIssuance(act=SIGN, **_key(case)))
     text = t.t("issuance.confirm.send_for_signing", tracking_no=case.tracking_no)
     return text, confirm_markup(t, confirm, case.id)
 
@@ -137,7 +161,7 @@ def _pickup_text(t: Translator, appointment: Appointment | None) -> str:
     return t.t(
         "issuance.pickup.summary",
         when=appointment.starts_at,
-        place=appointment.place_in(t.lang),
+        place=t.pick(th=appointment.place, en=appointment.place_en or appointment.place),
         state=STATE[appointment.state],
     )
 
@@ -171,7 +195,7 @@ def completion_text(
 
 
 def completion_summary(t: Translator, done: Completion) -> tuple[str, InlineKeyboardMarkup]:
-    confirm = button(t.t("issuance.button.send"), codes.DO, codes.DONE, *_key(done.case))
+    confirm = button(t.t("issuance.button.send"), DoIssuance(act=DONE, **_key(done.case)))
     return completion_text(t, done), confirm_markup(t, confirm, done.case.id)
 
 
@@ -183,16 +207,17 @@ def scan_received(
     head = t.t("issuance.scan.received", file=_file(file_name, size))
     rows: list[list[InlineKeyboardButton]] = []
     if done.appointment is not None:
-        rows.append([button(t.t("issuance.button.attach_and_send"), codes.ATTACH, *_key(case), 1)])
-    rows.append([button(t.t("issuance.button.attach_only"), codes.ATTACH, *_key(case), 0)])
-    rows.append([button(t.t("officer.button.cancel"), codes.CANCEL, case.id)])
+        send = AttachScan(send=1, **_key(case))
+        rows.append([button(t.t("issuance.button.attach_and_send"), send)])
+    rows.append([button(t.t("issuance.button.attach_only"), AttachScan(send=0, **_key(case)))])
+    rows.append([_cancel(t, case)])
     # The scan in the summary is the new file, not one attached earlier.
     text = completion_text(t, done, scan=_file(file_name, size), head=head)
     return text, InlineKeyboardMarkup(rows)
 
 
 def scan_prompt(t: Translator, case: Case, limit: int) -> tuple[str, InlineKeyboardMarkup]:
-    cancel = button(t.t("officer.button.cancel"), codes.CANCEL, case.id)
+    cancel = _cancel(t, case)
     text = t.t("issuance.prompt.scan", tracking_no=case.tracking_no, limit=limit)
     return text, InlineKeyboardMarkup([[cancel]])
 
@@ -200,9 +225,9 @@ def scan_prompt(t: Translator, case: Case, limit: int) -> tuple[str, InlineKeybo
 # ----- the pickup appointment -------------------------------------------------------------------
 
 
-def _month_title(lang: str, year: int, month: int) -> str:
-    name = Locale.parse(lang).months["stand-alone"]["wide"][month]
-    return f"{name} {year + BUDDHIST_ERA_OFFSET if lang == 'th' else year}"
+def _month_title(t: Translator, year: int, month: int) -> str:
+    name = Locale.parse(t.lang).months["stand-alone"]["wide"][month]
+    return f"{name} {year + BUDDHIST_ERA_OFFSET if t.lang == 'th' else year}"
 
 
 def calendar_screen(
@@ -221,22 +246,22 @@ def calendar_screen(
         t.t(
             "issuance.calendar.title",
             tracking_no=case.tracking_no,
-            month=_month_title(t.lang, grid.year, grid.month),
+            month=_month_title(t, grid.year, grid.month),
             mark=REFUSED_DAY,
         )
     )
     if holidays:
         lines.append(t.t("issuance.calendar.holidays", holidays="\n".join(holidays)))
     days = Locale.parse(t.lang).days["format"]["abbreviated"]
-    rows = [[button(str(days[wd]), codes.IGNORE) for wd in grid.weekdays]]
+    rows = [[button(str(days[wd]), Ignore()) for wd in grid.weekdays]]
     for week in grid.weeks:
         row: list[InlineKeyboardButton] = []
         for cell in week:
             if cell.day is None:
-                row.append(button(PADDING, codes.IGNORE))
+                row.append(button(PADDING, Ignore()))
                 continue
             label = str(cell.day.day) if cell.selectable else f"{REFUSED_DAY}{cell.day.day}"
-            row.append(button(label, codes.DAY, *key, int(cell.day.strftime("%Y%m%d"))))
+            row.append(button(label, PickupDay(day=int(cell.day.strftime("%Y%m%d")), **key)))
         rows.append(row)
     nav: list[InlineKeyboardButton] = []
     if grid.has_previous:
@@ -244,9 +269,7 @@ def calendar_screen(
         nav.append(
             button(
                 t.t("issuance.button.previous_month"),
-                codes.CALENDAR,
-                *key,
-                previous.year * 100 + previous.month,
+                PickupCalendar(month=previous.year * 100 + previous.month, **key),
             )
         )
     if grid.has_next:
@@ -254,14 +277,12 @@ def calendar_screen(
         nav.append(
             button(
                 t.t("issuance.button.next_month"),
-                codes.CALENDAR,
-                *key,
-                following.year * 100 + following.month,
+                PickupCalendar(month=following.year * 100 + following.month, **key),
             )
         )
     if nav:
         rows.append(nav)
-    rows.append([button(t.t("officer.button.cancel"), codes.CANCEL, case.id)])
+    rows.append([_cancel(t, case)])
     return "\n\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -271,12 +292,13 @@ def times_screen(
     key = _key(case)
     ymd = int(day.strftime("%Y%m%d"))
     slot_buttons = [
-        button(s.strftime("%H:%M"), codes.TIME, *key, ymd, s.hour * 100 + s.minute) for s in slots
+        button(s.strftime("%H:%M"), PickupTime(day=ymd, time=s.hour * 100 + s.minute, **key))
+        for s in slots
     ]
     rows = rows_of(slot_buttons, SLOTS_PER_ROW)
     month = day.year * 100 + day.month
-    rows.append([button(t.t("issuance.button.change_date"), codes.CALENDAR, *key, month)])
-    rows.append([button(t.t("officer.button.cancel"), codes.CANCEL, case.id)])
+    rows.append([button(t.t("issuance.button.change_date"), PickupCalendar(month=month, **key))])
+    rows.append([_cancel(t, case)])
     text = t.t("issuance.calendar.times", tracking_no=case.tracking_no, day=day)
     return text, InlineKeyboardMarkup(rows)
 
@@ -285,8 +307,8 @@ def place_screen(
     t: Translator, case: Case, when: dt.datetime, office_place: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     rows = [
-        [button(t.t("issuance.button.use_office_place"), codes.OFFICE_PLACE, *_key(case))],
-        [button(t.t("officer.button.cancel"), codes.CANCEL, case.id)],
+        [button(t.t("issuance.button.use_office_place"), OfficePlace(**_key(case)))],
+        [_cancel(t, case)],
     ]
     text = t.t(
         "issuance.prompt.place", tracking_no=case.tracking_no, when=when, office_place=office_place
@@ -296,8 +318,8 @@ def place_screen(
 
 def note_screen(t: Translator, case: Case) -> tuple[str, InlineKeyboardMarkup]:
     rows = [
-        [button(t.t("issuance.button.no_note"), codes.NO_NOTE, *_key(case))],
-        [button(t.t("officer.button.cancel"), codes.CANCEL, case.id)],
+        [button(t.t("issuance.button.no_note"), NoNote(**_key(case)))],
+        [_cancel(t, case)],
     ]
     return t.t("issuance.prompt.note", tracking_no=case.tracking_no), InlineKeyboardMarkup(rows)
 
@@ -307,9 +329,9 @@ def pickup_summary(
 ) -> tuple[str, InlineKeyboardMarkup]:
     key = _key(case)
     rows = [
-        [button(t.t("officer.button.confirm"), codes.SAVE_PICKUP, *key)],
-        [button(t.t("issuance.button.change_date"), codes.CALENDAR, *key, 0)],
-        [button(t.t("officer.button.cancel"), codes.CANCEL, case.id)],
+        [button(t.t("officer.button.confirm"), SavePickup(**key))],
+        [button(t.t("issuance.button.change_date"), PickupCalendar(month=0, **key))],
+        [_cancel(t, case)],
     ]
     text = t.t(
         "issuance.confirm.pickup",

@@ -3,15 +3,14 @@ one-time invite, sets the person's command menu, and shows them their dashboard.
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.runtime import BotContext
 from bot.services.invites import InviteError
 from bot.workflow import Role
 from handlers import common
+from handlers.feature import Feature
 from handlers.menus import set_menu_for
 from handlers.officer.dashboard import start_screen
 from handlers.officer.render import province_label
@@ -42,5 +41,8 @@ async def join(update: Update, context: BotContext) -> None:
     await start_screen(update, context)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CommandHandler("start", join, filters=common.PRIVATE & STAFF_INVITE)]
+def feature() -> Feature:
+    return Feature(
+        name="officer_join",
+        handlers=[CommandHandler("start", join, filters=common.PRIVATE & STAFF_INVITE)],
+    )

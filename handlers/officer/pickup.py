@@ -12,17 +12,27 @@ import datetime as dt
 
 from telegram import InlineKeyboardMarkup, Message
 
+from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.issuance.config import OfficeConfig
 from bot.kernel.errors import InvalidInput, VersionConflict
 from bot.kernel.inputs import MAX_NOTE, MAX_PLACE
 from bot.runtime import BotContext
 from bot.services.issuance import RefusedMoment
 from bot.workflow import Action
 from handlers.officer import issuance_render as screens
-from handlers.officer.access import END, Press
+from handlers.officer.buttons import (
+    NoNote,
+    OfficePlace,
+    PickupCalendar,
+    PickupDay,
+    PickupTime,
+    SavePickup,
+)
 from handlers.officer.case_view import show_fresh
 from handlers.officer.issuance_draft import IssuanceDraft, load, save
 from handlers.officer.issuance_steps import ISSUANCE, allowed, gone, saved, seen, waiting
+from handlers.respond import END, Press
 from storage.models import User
 
 
@@ -40,7 +50,12 @@ def _time(value: int) -> dt.time:
         raise InvalidInput(N_("common.stale_button")) from None
 
 
-def _pickup_draft(press: Press, case_id: int, version: int) -> IssuanceDraft:
+def _office_place(t: Translator, office: OfficeConfig) -> str:
+    """Where the office hands certificates over, in the reader's language."""
+    return t.pick(th=office.place("th"), en=office.place("en"))
+
+
+def _pickup_draft(press: Press[object], case_id: int, version: int) -> IssuanceDraft:
     """The appointment being chosen for this case and version; a new one otherwise."""
     draft = load(press.context)
     if draft is not None and draft.is_for("pickup", case_id, version):
@@ -48,8 +63,8 @@ def _pickup_draft(press: Press, case_id: int, version: int) -> IssuanceDraft:
     return IssuanceDraft(kind="pickup", case_id=case_id, version=version, expects="date")
 
 
-async def calendar_press(press: Press) -> object:
-    case_id, version, month = (press.data.number(i) for i in range(3))
+async def calendar_press(press: Press[PickupCalendar]) -> object:
+    case_id, version, month = press.button.case, press.button.version, press.button.month
     view = await seen(press, case_id, version)
     if view is None:
         return END
@@ -61,9 +76,9 @@ async def calendar_press(press: Press) -> object:
     return ISSUANCE
 
 
-async def day_press(press: Press) -> object:
-    case_id, version = press.data.number(0), press.data.number(1)
-    day = _day(press.data.number(2))
+async def day_press(press: Press[PickupDay]) -> object:
+    case_id, version = press.button.case, press.button.version
+    day = _day(press.button.day)
     view = await seen(press, case_id, version)
     if view is None:
         return END
@@ -74,10 +89,10 @@ async def day_press(press: Press) -> object:
     return ISSUANCE
 
 
-async def time_press(press: Press) -> object:
-    case_id, version = press.data.number(0), press.data.number(1)
+async def time_press(press: Press[PickupTime]) -> object:
+    case_id, version = press.button.case, press.button.version
     issuance = press.services.issuance
-    when = issuance.local_moment(_day(press.data.number(2)), _time(press.data.number(3)))
+    when = issuance.local_moment(_day(press.button.day), _time(press.button.time))
     view = await seen(press, case_id, version)
     if view is None:
         return END
@@ -88,12 +103,12 @@ async def time_press(press: Press) -> object:
         update={"starts_at": when, "expects": "place"}
     )
     save(press.context, draft)
-    office_place = issuance.office(view.case.province).place(press.t.lang)
+    office_place = _office_place(press.t, issuance.office(view.case.province))
     await press.edit(*screens.place_screen(press.t, view.case, when, office_place))
     return ISSUANCE
 
 
-async def office_place_press(press: Press) -> object:
+async def office_place_press(press: Press[OfficePlace]) -> object:
     draft = waiting(press, "pickup", "place")
     if draft is None:
         await gone(press)
@@ -104,7 +119,7 @@ async def office_place_press(press: Press) -> object:
     return ISSUANCE
 
 
-async def no_note_press(press: Press) -> object:
+async def no_note_press(press: Press[NoNote]) -> object:
     draft = waiting(press, "pickup", "note")
     if draft is None:
         await gone(press)
@@ -121,12 +136,12 @@ async def _pickup_summary(
     assert draft.starts_at is not None
     issuance, t = context.services.issuance, context.t
     view = await context.services.officers.case_view(user.id, draft.case_id)
-    place = draft.place or issuance.office(view.case.province).place(t.lang)
+    place = draft.place or _office_place(t, issuance.office(view.case.province))
     return screens.pickup_summary(t, view.case, draft.starts_at, place, draft.note)
 
 
-async def save_pickup_press(press: Press) -> object:
-    case_id, version = press.data.number(0), press.data.number(1)
+async def save_pickup_press(press: Press[SavePickup]) -> object:
+    case_id, version = press.button.case, press.button.version
     draft = waiting(press, "pickup", "confirm")
     if draft is None or draft.starts_at is None:
         # A second tap after saving, or a summary cancelled or replaced by a newer one.

@@ -1,14 +1,13 @@
 """What an officer is asked to type for a case action, and the summary of what they typed.
 
-``Pending`` is the typed-so-far state of ``review_input``'s conversation, kept in ``user_data``
-(JSON, saved after every update) and validated whenever it is read back.
+``Pending`` is the typed-so-far state of ``review_input``'s conversation, an in-flight step
+(``handlers.inflight``: saved after every update, validated whenever it is read back).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.checklist import Checklist
@@ -18,10 +17,9 @@ from bot.kernel.errors import InvalidInput
 from bot.runtime import BotContext
 from bot.services.officers import CaseView
 from bot.workflow import Action
-from handlers.officer import codes
+from handlers import inflight
+from handlers.officer.buttons import CancelAct, ConfirmText, SkipText
 from handlers.officer.render import button, item_name
-
-PENDING = "officer_pending"
 
 Act = Literal["fix", "note", "corr", "ret", "done", "appr", "napp"]
 ACTION: dict[str, Action] = {
@@ -53,11 +51,10 @@ SUMMARY: dict[str, MsgId] = {
 }
 
 
-class Pending(BaseModel):
+class Pending(inflight.Step):
     """What an officer is typing for, and what they typed so far."""
 
-    model_config = ConfigDict(extra="forbid")
-
+    key = "officer_pending"
     act: Act
     case_id: int
     version: int
@@ -69,19 +66,15 @@ class Pending(BaseModel):
 
 
 def load(context: BotContext) -> Pending | None:
-    raw = (context.user_data or {}).get(PENDING)
-    try:
-        return Pending.model_validate(raw) if raw is not None else None
-    except ValidationError:
-        return None  # written by an older version of the bot: start again
+    return inflight.load(context, Pending)
 
 
 def save(context: BotContext, pending: Pending | None) -> None:
-    assert context.user_data is not None
+    """Keep what is typed so far; None: the officer is done with it."""
     if pending is None:
-        context.user_data.pop(PENDING, None)
+        inflight.drop(context, Pending)
     else:
-        context.user_data[PENDING] = pending.model_dump(mode="json")
+        inflight.save(context, pending)
 
 
 def optional(pending: Pending, view: CaseView) -> bool:
@@ -124,8 +117,9 @@ def prompt_screen(
     )
     rows: list[list[InlineKeyboardButton]] = []
     if optional(pending, view):
-        rows.append([button(t.t("officer.button.skip"), codes.SKIP, case.id, case.version)])
-    rows.append([button(t.t("officer.button.cancel"), codes.CANCEL, case.id)])
+        skip = SkipText(case=case.id, version=case.version)
+        rows.append([button(t.t("officer.button.skip"), skip)])
+    rows.append([button(t.t("officer.button.cancel"), CancelAct(case=case.id))])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -141,11 +135,11 @@ def summary_screen(
         text=pending.text or "-",
         receipt_no=pending.receipt or "",
     )
-    step = pending.confirmations + 1
+    confirm = ConfirmText(case=case.id, version=pending.version, step=pending.confirmations + 1)
     markup = InlineKeyboardMarkup(
         [
-            [button(t.t("officer.button.confirm"), codes.CONFIRM, case.id, pending.version, step)],
-            [button(t.t("officer.button.cancel"), codes.CANCEL, case.id)],
+            [button(t.t("officer.button.confirm"), confirm)],
+            [button(t.t("officer.button.cancel"), CancelAct(case=case.id))],
         ]
     )
     return text, markup

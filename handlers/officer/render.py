@@ -5,12 +5,11 @@ Plain text only (no parse mode): names, reasons and comments people typed are sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks, provinces
-from bot.callbacks import Spec
+from bot.callbacks import Button
 from bot.checklist import Checklist
 from bot.i18n import Translator
 from bot.kernel.inputs import CERTIFICATE_ITEM
@@ -23,14 +22,15 @@ from bot.services.officers import (
     SearchResult,
 )
 from bot.workflow import BUCKET_LABEL, STATUS_LABEL, Bucket, Role, statuses_in
-from handlers.officer import codes
+from handlers.officer.buttons import Officers, OpenCase, Queue, ShowDashboard
+from handlers.replies import province_name
 from storage.models import User
 
 MAX_TEXT = 4096
 
 
-def button(text: str, spec: Spec, *values: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=callbacks.encode(spec, *values))
+def button(text: str, pressed: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=pressed.pack())
 
 
 def rows_of(
@@ -40,14 +40,14 @@ def rows_of(
 
 
 def province_label(code: str | None, t: Translator) -> str:
-    return t.t("officer.scope.all") if code is None else provinces.name_of(code, t.lang)
+    return t.t("officer.scope.all") if code is None else province_name(code, t)
 
 
 def item_name(checklist: Checklist, item: str, t: Translator) -> str:
     if item == CERTIFICATE_ITEM:
         return t.t("officer.item.certificate")
     found = checklist.get(item)
-    return found.name(t.lang) if found else item
+    return t.pick(th=found.name_th, en=found.name_en) if found else item
 
 
 def shorten(text: str, limit: int) -> str:
@@ -55,14 +55,15 @@ def shorten(text: str, limit: int) -> str:
 
 
 def pager(
-    t: Translator, page: int, pages: int, spec: Spec, *before: int | str
+    t: Translator, page: int, pages: int, at: Callable[[int], Button]
 ) -> list[InlineKeyboardButton]:
-    """Previous / next buttons for page ``page`` (0-based) of ``pages``."""
+    """Previous / next buttons for page ``page`` (0-based) of ``pages``; ``at`` makes the
+    button of a page."""
     nav: list[InlineKeyboardButton] = []
     if page > 0:
-        nav.append(button(t.t("officer.button.previous"), spec, *before, page - 1))
+        nav.append(button(t.t("officer.button.previous"), at(page - 1)))
     if page + 1 < pages:
-        nav.append(button(t.t("officer.button.next"), spec, *before, page + 1))
+        nav.append(button(t.t("officer.button.next"), at(page + 1)))
     return nav
 
 
@@ -92,16 +93,14 @@ def dashboard_markup(t: Translator, board: Dashboard, user: User) -> InlineKeybo
         [
             button(
                 t.t("officer.button.bucket", bucket=BUCKET_LABEL[b], count=board.total(b)),
-                codes.QUEUE,
-                b.value,
-                0,
+                Queue(bucket=b.value, page=0),
             )
         ]
         for b in OFFICE_BUCKETS
     ]
-    rows.append([button(t.t("officer.button.refresh"), codes.DASHBOARD)])
+    rows.append([button(t.t("officer.button.refresh"), ShowDashboard())])
     if user.role is Role.ADMIN:
-        rows.append([button(t.t("officer.button.officers"), codes.OFFICERS, 0)])
+        rows.append([button(t.t("officer.button.officers"), Officers(page=0))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -122,7 +121,7 @@ def item_text(t: Translator, number: int, item: QueueItem) -> str:
         "officer.queue.row",
         number=number,
         tracking_no=row.tracking_no,
-        foundation={"th": row.foundation_th, "en": row.foundation_en},
+        foundation=t.pick(th=row.foundation_th, en=row.foundation_en or row.foundation_th),
         volunteer=row.volunteer_name,
         status=STATUS_LABEL[row.status],
         waiting=waiting,
@@ -132,7 +131,7 @@ def item_text(t: Translator, number: int, item: QueueItem) -> str:
 
 def case_buttons(items: Iterable[QueueItem], first: int) -> list[list[InlineKeyboardButton]]:
     buttons = [
-        button(f"{n}. {item.row.tracking_no}", codes.OPEN, item.row.id)
+        button(f"{n}. {item.row.tracking_no}", OpenCase(case=item.row.id))
         for n, item in enumerate(items, first)
     ]
     return rows_of(buttons, 2)
@@ -155,10 +154,11 @@ def queue_text(t: Translator, page: QueuePage) -> str:
 
 def queue_markup(t: Translator, page: QueuePage) -> InlineKeyboardMarkup:
     rows = case_buttons(page.items, page.page * PAGE_SIZE + 1)
-    nav = pager(t, page.page, page.pages, codes.QUEUE, page.bucket.value)
+    bucket = page.bucket.value
+    nav = pager(t, page.page, page.pages, lambda n: Queue(bucket=bucket, page=n))
     if nav:
         rows.append(nav)
-    rows.append([button(t.t("officer.button.dashboard"), codes.DASHBOARD)])
+    rows.append([button(t.t("officer.button.dashboard"), ShowDashboard())])
     return InlineKeyboardMarkup(rows)
 
 

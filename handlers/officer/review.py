@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot.i18n_marker import N_
 from bot.kernel.errors import InvalidInput, VersionConflict
@@ -16,10 +16,10 @@ from bot.kernel.kernel import Outcome
 from bot.runtime import BotContext
 from bot.services.officers import CaseView
 from bot.workflow import ACTION_LABEL, Action, WorkflowError
-from handlers.officer import codes
-from handlers.officer.access import Press, on_press
+from handlers.officer.buttons import AskAct, DoAct, ShowCase
 from handlers.officer.case_view import render_case, show_fresh
 from handlers.officer.render import button, item_name
+from handlers.respond import Access, Press, on_press
 from storage.models import Verdict
 
 # What each act is, for the "saved" notice.
@@ -33,24 +33,27 @@ ACT_ACTION = {
 }
 
 
-def _buttons(press: Press, case_id: int) -> InlineKeyboardMarkup:
-    t, data = press.t, press.data
+def _buttons(press: Press[AskAct]) -> InlineKeyboardMarkup:
+    t, asked = press.t, press.button
+    confirm = DoAct(
+        act=asked.act, case=asked.case, version=asked.version, attachment=asked.attachment
+    )
     return InlineKeyboardMarkup(
         [
-            [button(t.t("officer.button.confirm"), codes.DO, *data.values)],
-            [button(t.t("officer.button.cancel"), codes.SHOW, case_id)],
+            [button(t.t("officer.button.confirm"), confirm)],
+            [button(t.t("officer.button.cancel"), ShowCase(case=asked.case))],
         ]
     )
 
 
-def _item(press: Press, view: CaseView, attachment_id: int) -> str:
+def _item(press: Press[AskAct], view: CaseView, attachment_id: int) -> str:
     attachment = next((a for a in view.attachments if a.id == attachment_id), None)
     if attachment is None:
         raise InvalidInput(N_("error.attachment_superseded"))
     return item_name(press.services.checklist, attachment.item, press.t)
 
 
-def _summary(press: Press, act: str, view: CaseView, attachment_id: int) -> str:
+def _summary(press: Press[AskAct], act: str, view: CaseView, attachment_id: int) -> str:
     t, case = press.t, view.case
     if act == "claim":
         return t.t("officer.confirm.claim", tracking_no=case.tracking_no)
@@ -76,17 +79,19 @@ def _summary(press: Press, act: str, view: CaseView, attachment_id: int) -> str:
     return t.t(msg_id, tracking_no=case.tracking_no, count=len(names), items=items)
 
 
-async def ask_press(press: Press) -> None:
-    act, case_id, version, attachment_id = codes.case_act(press.data)
-    view = await press.services.officers.case_view(press.user.id, case_id)
-    if view.case.version != version:
-        await show_fresh(press, case_id)
+async def ask_press(press: Press[AskAct]) -> None:
+    asked = press.button
+    view = await press.services.officers.case_view(press.user.id, asked.case)
+    if view.case.version != asked.version:
+        await show_fresh(press, asked.case)
         return
-    await press.edit(_summary(press, act, view, attachment_id), _buttons(press, case_id))
+    await press.edit(_summary(press, asked.act, view, asked.attachment), _buttons(press))
 
 
-async def _run(press: Press, act: str, case_id: int, version: int, attachment_id: int) -> Outcome:
+async def _run(press: Press[DoAct]) -> Outcome:
     user, review = press.user.id, press.services.review
+    act, case_id, version = press.button.act, press.button.case, press.button.version
+    attachment_id = press.button.attachment
     if act == "claim":
         return await review.claim(user, case_id, version)
     if act == "take":
@@ -101,10 +106,10 @@ async def _run(press: Press, act: str, case_id: int, version: int, attachment_id
     raise InvalidInput(N_("common.stale_button"))
 
 
-async def do_press(press: Press) -> None:
-    act, case_id, version, attachment_id = codes.case_act(press.data)
+async def do_press(press: Press[DoAct]) -> None:
+    act, case_id = press.button.act, press.button.case
     try:
-        await _run(press, act, case_id, version, attachment_id)
+        await _run(press)
     except VersionConflict:
         await show_fresh(press, case_id)
         return
@@ -119,7 +124,8 @@ async def do_press(press: Press) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    """Part of the review feature (``review_input.feature``)."""
     return [
-        CallbackQueryHandler(on_press(ask_press), pattern=codes.pattern(codes.ASK)),
-        CallbackQueryHandler(on_press(do_press), pattern=codes.pattern(codes.DO)),
+        on_press(AskAct, ask_press, access=Access.STAFF),
+        on_press(DoAct, do_press, access=Access.STAFF),
     ]

@@ -9,20 +9,14 @@ receipt number is re-asked while the office already uses it), a summary is shown
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.i18n_marker import N_
 from bot.kernel.errors import InvalidInput, VersionConflict
@@ -31,8 +25,9 @@ from bot.runtime import BotContext
 from bot.services.officers import CaseView
 from bot.workflow import ACTION_LABEL, WorkflowError, check_before_typing
 from handlers import common
-from handlers.officer import codes, issuance
-from handlers.officer.access import END, Press, on_message, on_press
+from handlers.feature import Conversation, Feature, Handler
+from handlers.officer import review
+from handlers.officer.buttons import AskAct, CancelAct, ConfirmText, DoAct, PromptAct, SkipText
 from handlers.officer.case_render import case_markup, case_text
 from handlers.officer.case_view import render_case, show_fresh
 from handlers.officer.prompts import (
@@ -45,6 +40,7 @@ from handlers.officer.prompts import (
     summary_screen,
 )
 from handlers.officer.render import button
+from handlers.respond import END, Access, Press, on_message, on_press
 from storage.models import User
 
 TEXT = "TEXT"
@@ -64,8 +60,14 @@ def _precheck(act: str, view: CaseView) -> None:
     )
 
 
-async def prompt_press(press: Press) -> object:
-    act, case_id, version, attachment_id = codes.case_act(press.data)
+async def prompt_press(press: Press[PromptAct]) -> object:
+    pressed = press.button
+    act, case_id, version, attachment_id = (
+        pressed.act,
+        pressed.case,
+        pressed.version,
+        pressed.attachment,
+    )
     view = await press.services.officers.case_view(press.user.id, case_id)
     if view.case.version != version:
         await show_fresh(press, case_id)
@@ -150,9 +152,9 @@ async def not_text(update: Update, context: BotContext, user: User) -> object:
     return TEXT
 
 
-async def skip_press(press: Press) -> object:
+async def skip_press(press: Press[SkipText]) -> object:
     pending = load(press.context)
-    case_id, version = press.data.number(0), press.data.number(1)
+    case_id, version = press.button.case, press.button.version
     if pending is None or (pending.case_id, pending.version) != (case_id, version):
         press.say(press.t.t("common.stale_button"), alert=True)
         return END
@@ -164,7 +166,7 @@ async def skip_press(press: Press) -> object:
     return await _accept(press.context, press.user, pending, None, reply)
 
 
-async def _execute(press: Press, p: Pending) -> None:
+async def _execute(press: Press[ConfirmText], p: Pending) -> None:
     user, review = press.user.id, press.services.review
     if p.act == "fix":
         await review.mark_attachment(
@@ -184,8 +186,8 @@ async def _execute(press: Press, p: Pending) -> None:
         await press.services.consideration.not_approve(user, p.case_id, p.version, p.text or "")
 
 
-async def confirm_press(press: Press) -> object:
-    case_id, version, step = (press.data.number(i) for i in range(3))
+async def confirm_press(press: Press[ConfirmText]) -> object:
+    case_id, version, step = press.button.case, press.button.version, press.button.step
     pending = load(press.context)
     t = press.t
     if (
@@ -204,8 +206,13 @@ async def confirm_press(press: Press) -> object:
         final = t.t("officer.confirm.return_final", tracking_no=view.case.tracking_no)
         markup = InlineKeyboardMarkup(
             [
-                [button(t.t("officer.button.return_final"), codes.CONFIRM, case_id, version, 2)],
-                [button(t.t("officer.button.cancel"), codes.CANCEL, case_id)],
+                [
+                    button(
+                        t.t("officer.button.return_final"),
+                        ConfirmText(case=case_id, version=version, step=2),
+                    )
+                ],
+                [button(t.t("officer.button.cancel"), CancelAct(case=case_id))],
             ]
         )
         await press.edit(final, markup)
@@ -239,9 +246,9 @@ async def confirm_press(press: Press) -> object:
     return END
 
 
-async def cancel_press(press: Press) -> object:
+async def cancel_press(press: Press[CancelAct]) -> object:
     save(press.context, None)
-    await render_case(press, press.data.number(0), notice=press.t.t("officer.cancelled"))
+    await render_case(press, press.button.case, notice=press.t.t("officer.cancelled"))
     return END
 
 
@@ -252,41 +259,45 @@ async def cancel_command(update: Update, context: BotContext, user: User) -> obj
     return END
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    with warnings.catch_warnings():
-        # Buttons and typed text in one conversation: PTB warns that with per_message=False
-        # it tracks the conversation per chat, which is exactly what is wanted here.
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        conversation: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[
-                CallbackQueryHandler(on_press(prompt_press), pattern=codes.pattern(codes.PROMPT)),
-                CallbackQueryHandler(on_press(confirm_press), pattern=codes.pattern(codes.CONFIRM)),
-                # Issuance's steps that type (place, note) or send a file (the signed scan).
-                *issuance.entry_points(),
-            ],
-            states={
-                TEXT: [
-                    MessageHandler(
-                        filters.TEXT & ~filters.COMMAND & common.PRIVATE, on_message(text_message)
-                    ),
-                    CallbackQueryHandler(on_press(skip_press), pattern=codes.pattern(codes.SKIP)),
-                    MessageHandler(
-                        ~filters.COMMAND & ~filters.UpdateType.EDITED & common.PRIVATE,
-                        on_message(not_text),
-                    ),
-                ],
-                **issuance.states(),
-            },
-            fallbacks=[
-                CallbackQueryHandler(on_press(cancel_press), pattern=codes.pattern(codes.CANCEL)),
-                CommandHandler("cancel", on_message(cancel_command), filters=common.PRIVATE),
-            ],
-            name="officer_review",
-            persistent=True,
-            allow_reentry=True,
-        )
+def _fallbacks() -> list[Handler]:
     return [
-        conversation,
-        # A Cancel button pressed after the conversation ended still shows the case.
-        CallbackQueryHandler(on_press(cancel_press), pattern=codes.pattern(codes.CANCEL)),
+        on_press(CancelAct, cancel_press, access=Access.STAFF),
+        CommandHandler(
+            "cancel", on_message(cancel_command, access=Access.STAFF), filters=common.PRIVATE
+        ),
     ]
+
+
+OFFICER = Conversation(name="officer_review", fallbacks=_fallbacks)
+"""The officer side's one conversation: typing for a case action, or an issuance step."""
+
+
+def feature() -> Feature:
+    staff = Access.STAFF
+    return Feature(
+        name="officer_review",
+        buttons=(AskAct, DoAct, PromptAct, SkipText, ConfirmText, CancelAct),
+        handlers=[
+            # A Cancel button pressed after the conversation ended still shows the case.
+            on_press(CancelAct, cancel_press, access=staff),
+            *review.handlers(),
+        ],
+        conversation=OFFICER,
+        entry_points=[
+            on_press(PromptAct, prompt_press, access=staff),
+            on_press(ConfirmText, confirm_press, access=staff),
+        ],
+        states={
+            TEXT: [
+                MessageHandler(
+                    filters.TEXT & ~filters.COMMAND & common.PRIVATE,
+                    on_message(text_message, access=staff),
+                ),
+                on_press(SkipText, skip_press, access=staff),
+                MessageHandler(
+                    ~filters.COMMAND & ~filters.UpdateType.EDITED & common.PRIVATE,
+                    on_message(not_text, access=staff),
+                ),
+            ]
+        },
+    )

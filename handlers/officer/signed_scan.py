@@ -13,16 +13,17 @@ from bot.runtime import BotContext
 from bot.workflow import Action, WorkflowError
 from handlers.foundation.files import receive
 from handlers.officer import issuance_render as screens
-from handlers.officer.access import END, Press
+from handlers.officer.buttons import AskScan, AttachScan
 from handlers.officer.case_render import case_markup, case_text
 from handlers.officer.case_view import render_case, show_fresh
 from handlers.officer.issuance_draft import IssuanceDraft, ScanFile, load, save
 from handlers.officer.issuance_steps import ISSUANCE, allowed, gone, saved, seen, waiting
+from handlers.respond import END, Press
 from storage.models import User
 
 
-async def scan_press(press: Press) -> object:
-    case_id, version = press.data.number(0), press.data.number(1)
+async def scan_press(press: Press[AskScan]) -> object:
+    case_id, version = press.button.case, press.button.version
     view = await seen(press, case_id, version)
     if view is None:
         return END
@@ -76,8 +77,8 @@ async def file_sent(update: Update, context: BotContext, user: User) -> object:
     return END
 
 
-async def attach_press(press: Press) -> None:
-    case_id, version, send = (press.data.number(i) for i in range(3))
+async def attach_press(press: Press[AttachScan]) -> None:
+    case_id, version, send = press.button.case, press.button.version, press.button.send
     draft = waiting(press, "scan", "send")
     if draft is None or draft.scan is None:
         await gone(press)
