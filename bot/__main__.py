@@ -35,11 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
+    logs.redact(settings.bot_token.get_secret_value())
+    from telegram.error import InvalidToken
+
     from bot.app import run
     from bot.checklist import ChecklistError
     from bot.i18n import CatalogError
     from bot.issuance.config import IssuanceConfigError
     from bot.privacy import PrivacyNoticeError
+    from bot.startup import TelegramUnreachable
     from storage.migrate import MigrationError
 
     # Files the bot reads at start-up: a broken one is named in one line, like a bad setting.
@@ -58,6 +62,16 @@ def main(argv: list[str] | None = None) -> int:
     except startup_errors as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
+    except InvalidToken:
+        print(
+            "configuration error: CERTBOT_BOT_TOKEN was rejected by Telegram (401 Unauthorized):"
+            " check it with @BotFather",
+            file=sys.stderr,
+        )
+        return 2
+    except TelegramUnreachable as error:
+        print(f"start-up failed: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

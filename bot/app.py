@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -26,6 +27,8 @@ from bot.callbacks import Codec
 from bot.checklist import Checklist, load_checklist
 from bot.clock import Clock, system_clock
 from bot.config import SUPPORTED_LANGUAGES, Settings
+from bot.fairness import PersonalUpdateProcessor, flood_rule
+from bot.fairness import attach as attach_fairness
 from bot.files import FileStore
 from bot.i18n import Catalogs, load_catalogs
 from bot.issuance.config import IssuanceConfig, load_issuance_config
@@ -42,6 +45,7 @@ from bot.services.issuance import IssuanceService
 from bot.services.officers import OfficerService
 from bot.services.reminders import ReminderService
 from bot.services.users import UserService
+from bot.startup import check_files, wait_for_telegram
 from bot.workdays import WorkCalendar
 from bot.workflow import Role
 from handlers import common, digest, errors
@@ -175,9 +179,11 @@ def build_application(
     parts = features() if parts is None else parts
     settings = services.settings
     context_types = ContextTypes(context=BotContext)
+    processor = PersonalUpdateProcessor(flood_rule(settings))
     application = (
         ApplicationBuilder()
         .application_class(CertBotApplication)
+        .concurrent_updates(processor)
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
@@ -198,6 +204,7 @@ def build_application(
     )
     assert isinstance(application, CertBotApplication)
     application.services = services
+    attach_fairness(processor, application)
     register_handlers(application, parts)
     return application
 
@@ -299,6 +306,26 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    # Files, then Telegram: a broken file or a rejected token stops here, before the database
+    # is opened; a stop signal ends the retries while Telegram is out of reach.
+    check_files(settings)
+    if not await _until_stopped(wait_for_telegram(settings), stop):
+        return
     async with running(settings):
         logger.info("bot is running")
         await stop.wait()
+
+
+async def _until_stopped(step: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Run ``step`` unless ``stop`` is set first; whether it ran to the end (errors propagate)."""
+    task = asyncio.ensure_future(step)
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return False
+    task.result()
+    return True

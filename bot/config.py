@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     # Stay under Telegram's limits: ~30 messages a second overall, one a second per chat.
     outbox_per_second: int = Field(default=29, ge=1, le=1000)
     outbox_per_chat_interval: float = Field(default=1.0, ge=0, le=60)
+    # Start-up while Telegram cannot be reached (bot/startup.py): the first retry after this
+    # many seconds, doubling up to five minutes; 0 attempts keeps trying for ever.
+    startup_retry_seconds: float = Field(default=2.0, gt=0, le=300)
+    startup_attempts: int = Field(default=0, ge=0)
+    # Per-person flood limit (bot/fairness.py): updates in any window of this many seconds,
+    # for people with a role and for newcomers; far above anyone's pace by hand. 0: no limit.
+    flood_window_seconds: float = Field(default=10.0, gt=0, le=3600)
+    flood_limit: int = Field(default=40, ge=0)
+    flood_limit_newcomer: int = Field(default=20, ge=0)
     # Reminders (bot/reminders.py). Officer thresholds are working days per stage.
     reminders_enabled: bool = True
     reminder_scan_interval_seconds: float = Field(default=300.0, gt=0, le=3600)

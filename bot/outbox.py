@@ -106,32 +106,46 @@ class _Pace:
     AIORateLimiter guards the overall rate for every request the bot makes; the worker also
     keeps a sliding one-second window (a leaky bucket lets bursts through that a strict window
     would refuse) and spaces messages to the same chat.
+
+    A send counts from when it is over, not from when it started: Telegram sees it somewhere in
+    between, and on a busy machine "somewhere" can be a large part of a second. While it is in
+    flight it counts as happening now. So whatever the delays, Telegram never sees more than
+    ``per_second`` in one second, nor two to one chat closer than ``per_chat_interval``.
     """
 
     per_second: int = 29
     per_chat_interval: float = 1.0
     recent: deque[float] = field(default_factory=deque)
+    """When each send of the last second ended, oldest first."""
+    in_flight: int = 0
     last_in_chat: dict[int, float] = field(default_factory=dict)
     blocked_until: dict[int, float] = field(default_factory=dict)
 
     def chat_ready_at(self, chat_id: int) -> float:
         last = self.last_in_chat.get(chat_id)
-        # A little slack: requests reach Telegram a few milliseconds apart from when we count.
+        # A little slack, as Telegram's own clock may count a little differently.
         ready = last + self.per_chat_interval + 0.05 if last is not None else 0.0
         return max(ready, self.blocked_until.get(chat_id, 0.0))
 
     async def slot(self, chat_id: int) -> None:
-        """Wait for a place in the overall window, then count this send."""
+        """Wait for a place in the overall window; the send is in flight until ``done``."""
         loop = asyncio.get_running_loop()
         while True:
             now = loop.time()
             while self.recent and now - self.recent[0] >= 1.0:
                 self.recent.popleft()
-            if len(self.recent) < self.per_second:
-                self.recent.append(now)
-                self.last_in_chat[chat_id] = now
+            if len(self.recent) + self.in_flight < self.per_second:
+                self.in_flight += 1
                 return
-            await asyncio.sleep(1.0 - (now - self.recent[0]) + 0.001)
+            wait = 1.0 - (now - self.recent[0]) + 0.001 if self.recent else 0.01
+            await asyncio.sleep(wait)
+
+    def done(self, chat_id: int) -> None:
+        """The send to ``chat_id`` is over: it counts from now."""
+        now = asyncio.get_running_loop().time()
+        self.in_flight -= 1
+        self.recent.append(now)
+        self.last_in_chat[chat_id] = now
 
 
 class OutboxWorker:
@@ -208,7 +222,10 @@ class OutboxWorker:
         async def one(row: OutboxMessage) -> bool:
             async with gate:
                 await self.pace.slot(row.recipient_id)
-                return await deliver_one(self.bot, self.services, row, self.pace, self.extras)
+                try:
+                    return await deliver_one(self.bot, self.services, row, self.pace, self.extras)
+                finally:
+                    self.pace.done(row.recipient_id)
 
         results = await asyncio.gather(*(one(r) for r in rows))
         return sum(results)

@@ -3,20 +3,34 @@
 
 Only PDF, JPEG and PNG are accepted, at most 20 MB: the public Bot API downloads nothing bigger,
 and officers open these on phones. The content must start with its type's signature, so a
-renamed ``.exe`` or a Word file called ``letter.pdf`` is refused.
+renamed ``.exe`` or a Word file called ``letter.pdf`` is refused; and it must really be what it
+claims, read by the libraries that read it later (the print pack appends PDFs with pypdf and
+draws images with Pillow): a PDF parses and has a page, an image decodes whole. A file that only
+starts like a PDF (``%PDF-`` followed by HTML, say) is refused as the wrong type.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
 
+from PIL import Image
+from pypdf import PdfReader
+
 from bot.field_rules import FieldError
 from bot.i18n_marker import N_
 
+logger = logging.getLogger(__name__)
+
 MAX_BYTES: Final = 20 * 1024 * 1024
 MAX_MEGABYTES: Final = MAX_BYTES // (1024 * 1024)
+# Pixels an image may have: a 48-megapixel phone camera and an A4 page scanned at 600 dpi
+# (35 MP) fit; decoding one takes about 150 MB for a moment. More is refused before decoding.
+MAX_PIXELS: Final = 50_000_000
+MAX_MEGAPIXELS: Final = MAX_PIXELS // 1_000_000
 
 PDF: Final = "application/pdf"
 JPEG: Final = "image/jpeg"
@@ -67,16 +81,58 @@ def check_size(size: int) -> None:
 
 
 def check_content(data: bytes, claim: Claim) -> None:
-    """The downloaded bytes: not empty, not over the limit, and of the claimed type."""
+    """The downloaded bytes: not empty, not over the limit, and really of the claimed type.
+
+    Parsing and decoding take a while for a large file: call it off the event loop.
+    """
     check_size(len(data))
     if not data.startswith(_SIGNATURES[claim.mime_type]):
         raise FieldError(N_("foundation.error.file_content_mismatch"))
-    if claim.mime_type in (JPEG, PNG):
-        # The print pack decodes images: refuse what would not fit in memory. Imported here,
-        # with the first image, so that Pillow is not loaded by every start of the bot.
-        from bot.issuance.images import check_pixels
+    if claim.mime_type == PDF:
+        check_pdf(data)
+    else:
+        check_image(data, claim.mime_type)
 
-        check_pixels(data)
+
+def check_pdf(data: bytes) -> None:
+    """A PDF that pypdf opens, not encrypted, with at least one page."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise FieldError(N_("foundation.error.pdf_encrypted"))
+        pages = len(reader.pages)
+    except FieldError:
+        raise
+    except Exception as error:
+        # Only the kind of failure: the message could quote the file's content.
+        logger.info("refused a PDF that does not parse: %s", type(error).__name__)
+        raise FieldError(N_("foundation.error.file_content_mismatch")) from None
+    if pages < 1:
+        raise FieldError(N_("foundation.error.file_content_mismatch"))
+
+
+def check_image(data: bytes, mime_type: str) -> tuple[int, int]:
+    """A JPEG or PNG of ``mime_type`` that Pillow decodes whole, within ``MAX_PIXELS``.
+
+    The one place images are judged: the upload checks and anything else that takes an
+    image (the print pack's signed scan) call this. Returns (width, height).
+    """
+    expected = {JPEG: "JPEG", PNG: "PNG"}[mime_type]
+    try:
+        with Image.open(io.BytesIO(data), formats=[expected]) as image:
+            width, height = image.size
+            # The header alone gives the size: a huge image is refused before it is decoded.
+            if width * height > MAX_PIXELS:
+                raise FieldError(N_("foundation.error.image_too_large"), limit=MAX_MEGAPIXELS)
+            image.load()  # every pixel: a truncated or corrupt image fails here
+    except FieldError:
+        raise
+    except Image.DecompressionBombError:
+        raise FieldError(N_("foundation.error.image_too_large"), limit=MAX_MEGAPIXELS) from None
+    except Exception as error:
+        logger.info("refused an image that does not decode: %s", type(error).__name__)
+        raise FieldError(N_("foundation.error.file_content_mismatch")) from None
+    return width, height
 
 
 def safe_file_name(file_name: str | None, mime_type: str) -> str:

@@ -13,13 +13,17 @@ from typing import Any
 from bot import dates
 from bot.i18n import Translator
 from bot.kernel.inputs import FileMeta
+from bot.sandbox import samples
 from bot.testing.fake_telegram import FakeUser, SentMessage
 from bot.testing.harness import BotUnderTest
 from storage.models import Case
+from tests.sample_files import sample_jpeg
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
+# Real files: the bot parses PDFs and decodes images. Bytes appended after a PDF's end
+# (``PDF + b"v2"``) keep it readable and give it another SHA-256.
+PDF = samples.pdf("Test document")
+PNG = samples.png(8, 8)
+JPEG = sample_jpeg()
 
 
 def tr(bot: BotUnderTest, lang: str) -> Translator:

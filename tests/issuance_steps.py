@@ -16,6 +16,7 @@ from pathlib import Path
 
 import icalendar
 
+from bot.sandbox import samples
 from bot.testing.clock import ManualClock
 from bot.testing.fake_telegram import FakeEvent, FakeTelegram, FakeUser, SentMessage
 from bot.testing.harness import BotUnderTest
@@ -31,7 +32,7 @@ OPEN_DAY = dt.date(2026, 12, 3)  # a Thursday
 SECOND_DAY = dt.date(2026, 12, 8)  # a Tuesday
 SATURDAY = dt.date(2026, 12, 5)
 CONSTITUTION_DAY = dt.date(2026, 12, 10)
-SIGNED_SCAN = b"%PDF-1.7\n% signed certificate scan\n1 0 obj << >> endobj\ntrailer\n%%EOF\n"
+SIGNED_SCAN = samples.pdf("Signed certificate scan")
 
 
 @asynccontextmanager

@@ -80,13 +80,11 @@ async def test_every_message_arrives_once_in_order_despite_429s_5xx_and_a_blocke
     assert (blocked, "unreachable") in states
     assert {s for r, s in states if r != blocked} == {"sent"}
     assert blocked_user is not None and not blocked_user.reachable
-    # Apart from the injected failures, the only refusals are flood limits (429), each retried
-    # above. How many depends on how the machine schedules us (our window and the fake's see
-    # slightly different times), so their number is measured by bench/reminder_delivery.py,
-    # not asserted here.
+    # The pacing kept us inside the limits apart from the injected failures, however the
+    # machine schedules us: the worker counts a send from when it ends (Telegram has seen it
+    # by then), and while it is in flight as happening now (bot/outbox.py, _Pace).
     refused = [c for c in fake.calls("sendMessage", include_failed=True) if c.failed]
-    others = [c for c in refused if c.chat_id not in (limited, failing, blocked)]
-    assert all(c.status == 429 for c in others), others
+    assert all(c.chat_id in (limited, failing, blocked) for c in refused), refused
 
 
 async def test_officers_hear_when_a_foundation_can_no_longer_be_reached(

@@ -3,19 +3,25 @@ cleaned), what is refused, and with which message."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from pypdf import PdfWriter
 
 from bot import field_rules as rules
 from bot import uploads
 from bot.field_rules import FieldError
 from bot.privacy import PrivacyNoticeError, load_privacy_notice
+from bot.sandbox import samples
 from bot.services import wizard
 from bot.services.foundation_form import FOUNDATION_FIELDS, FoundationForm
 from bot.services.volunteer_form import CORRECTABLE_FIELDS, VOLUNTEER_FIELDS, VolunteerForm
+from tests.foundation_steps import JPEG, PDF, PNG
+from tests.sample_files import sample_jpeg
 
 TODAY = date(2026, 11, 26)
 
@@ -301,18 +307,45 @@ def test_sizes_are_checked_before_and_after_fetching() -> None:
     assert empty_bytes.value.msg_id == "foundation.error.file_empty"
 
 
+def _encrypted_pdf(password: str) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _pageless_pdf() -> bytes:
+    out = io.BytesIO()
+    PdfWriter().write(out)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "mime", "ok"),
     [
-        (b"%PDF-1.7 ...", uploads.PDF, True),
-        (b"\xff\xd8\xff\xe0 jfif", uploads.JPEG, True),
-        (b"\x89PNG\r\n\x1a\n....", uploads.PNG, True),
+        (PDF, uploads.PDF, True),
+        (PDF + b"v2", uploads.PDF, True),  # bytes after the end, as some scanners write
+        (JPEG, uploads.JPEG, True),
+        (PNG, uploads.PNG, True),
+        (samples.png(600, 800), uploads.PNG, True),
         (b"MZ\x90\x00", uploads.PDF, False),
-        (b"\x89PNG\r\n\x1a\n....", uploads.JPEG, False),
+        (PNG, uploads.JPEG, False),
+        (JPEG, uploads.PNG, False),
         (b"<html>%PDF-", uploads.PDF, False),
+        # Signatures alone: the polyglot that starts like a PDF and is a web page.
+        (b"%PDF-1.7\n<html><body><script>alert(1)</script></body></html>\n", uploads.PDF, False),
+        (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n", uploads.PDF, False),
+        (PDF[: len(PDF) // 2], uploads.PDF, False),  # truncated
+        (_pageless_pdf(), uploads.PDF, False),
+        (b"\xff\xd8\xff\xe0 jfif", uploads.JPEG, False),
+        (JPEG[:-40], uploads.JPEG, False),  # truncated
+        (b"\x89PNG\r\n\x1a\n....", uploads.PNG, False),
+        (samples.png(600, 800)[:-200], uploads.PNG, False),  # truncated
     ],
 )
-def test_content_must_match_the_claimed_type(data: bytes, mime: str, ok: bool) -> None:
+def test_content_must_really_be_of_the_claimed_type(data: bytes, mime: str, ok: bool) -> None:
     claim = uploads.Claim(mime, "x", len(data))
     if ok:
         uploads.check_content(data, claim)
@@ -320,6 +353,28 @@ def test_content_must_match_the_claimed_type(data: bytes, mime: str, ok: bool) -
         with pytest.raises(FieldError) as caught:
             uploads.check_content(data, claim)
         assert caught.value.msg_id == "foundation.error.file_content_mismatch"
+
+
+@pytest.mark.parametrize("password", ["secret", ""])
+def test_an_encrypted_pdf_is_refused_with_its_own_message(password: str) -> None:
+    data = _encrypted_pdf(password)
+    with pytest.raises(FieldError) as caught:
+        uploads.check_content(data, uploads.Claim(uploads.PDF, "x", len(data)))
+    assert caught.value.msg_id == "foundation.error.pdf_encrypted"
+
+
+@pytest.mark.parametrize("mime", [uploads.JPEG, uploads.PNG])
+def test_an_image_over_the_pixel_limit_is_refused_before_it_is_decoded(mime: str) -> None:
+    # 10,000 x 5,001 pixels of one colour: a few kilobytes that would decode to 150 MB.
+    out = io.BytesIO()
+    Image.new("L", (10_000, 5_001)).save(out, {uploads.JPEG: "JPEG", uploads.PNG: "PNG"}[mime])
+    data = out.getvalue()
+    assert len(data) < 1_000_000
+    with pytest.raises(FieldError) as caught:
+        uploads.check_content(data, uploads.Claim(mime, "x", len(data)))
+    assert caught.value.msg_id == "foundation.error.image_too_large"
+    assert caught.value.params == {"limit": 50}
+    assert uploads.check_image(sample_jpeg(100, 50), uploads.JPEG) == (100, 50)
 
 
 def test_file_names_are_made_safe() -> None:

@@ -27,6 +27,7 @@ from bot import app as bot_app
 from bot.callbacks import Button
 from bot.field_rules import FieldError
 from bot.kernel.kernel import actor_of
+from bot.sandbox import samples
 from bot.services.volunteer_form import VOLUNTEER_FIELDS
 from bot.testing.fake_telegram import FakeTelegram, FakeUser
 from bot.testing.harness import BotUnderTest
@@ -75,7 +76,7 @@ from tests.security_support import (
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-SCAN = b"%PDF-1.7\n% signed certificate scan\n1 0 obj << >> endobj\ntrailer\n%%EOF\n"
+SCAN = samples.pdf("Signed certificate scan")
 
 
 @dataclass

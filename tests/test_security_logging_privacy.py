@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.logs import quiet_noisy_loggers
+from bot.sandbox import samples
 from bot.services.foundations import FoundationService
 from bot.services.volunteer_form import VOLUNTEER_FIELDS
 from bot.testing.fake_telegram import FakeTelegram, FakeUser
@@ -41,6 +42,7 @@ from tests.foundation_steps import (
     tr,
     volunteer_answers,
 )
+from tests.sample_files import sample_jpeg
 from tests.security_support import anchor, unthrottle
 from tests.security_support import press as press_data
 
@@ -60,7 +62,7 @@ CONTENT = b"TOPSECRET-CONTENT-7f3a"
 
 
 def document(name: str) -> bytes:
-    return b"%PDF-1.4\n% " + CONTENT + b" " + name.encode() + b"\n%%EOF\n"
+    return samples.pdf(name, CONTENT.decode())
 
 
 def secrets_of_the_scenario(token: str) -> list[str]:
@@ -312,7 +314,7 @@ async def store_two_attachments(bot: BotUnderTest) -> list[Path]:
     member = bot.fake.user(world.member, "Anna", language_code="en")
     await say(bot, member, "/continue")
     await send_file(bot, member, document("letter"), "letter.pdf")
-    await member.send_photo(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + CONTENT)
+    await member.send_photo(sample_jpeg(comment=CONTENT))
     await bot.settle()
     rows = await bot.services.db.fetchall("SELECT sha256 FROM attachments")
     assert len(rows) == 2, member.messages()[-1].describe()

@@ -43,6 +43,9 @@ def settings_for(fake: FakeTelegram, data_dir: Path, **overrides: Any) -> Settin
         # The fake enforces no flood limits unless a test asks it to; neither do we, then.
         "outbox_per_second": 1000,
         "outbox_per_chat_interval": 0.0,
+        # A scenario runs at machine speed, far over any person's pace: no flood limit unless
+        # a test asks for one (as for the outbox's limits above).
+        "flood_limit": 0,
         # Scheduled reminders would talk over a scenario; tests that want them turn them on.
         "reminders_enabled": False,
         **overrides,

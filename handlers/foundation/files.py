@@ -40,7 +40,8 @@ async def receive(update: Update, context: BotContext) -> FileMeta:
     if remote.file_size is not None:
         uploads.check_size(remote.file_size)
     data = bytes(await remote.download_as_bytearray())
-    uploads.check_content(data, claim)
+    # Parsing a PDF or decoding an image of up to 20 MB would hold up every other chat.
+    await asyncio.to_thread(uploads.check_content, data, claim)
     # Writing up to 20 MB with fsync would hold up every other chat: do it off the loop.
     sha256 = await asyncio.to_thread(context.services.files.put, data)
     return FileMeta(
