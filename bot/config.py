@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     privacy_notice_file: Path = REPO_ROOT / "bot" / "privacy_notice.toml"
     # Offices per province, signers and the wording of the memo and certificate drafts.
     office_file: Path = REPO_ROOT / "bot" / "issuance" / "office.toml"
+    # Largest file the Bot API server takes from the bot (the public one: 50 MB); a print pack
+    # above it is sent in numbered parts.
+    upload_limit_mb: int = Field(default=50, ge=1, le=2000)
     # How often PTB flushes conversation state; our own drafts are saved as they fill.
     persistence_interval_seconds: float = Field(default=5.0, gt=0, le=600)
     outbox_interval_seconds: float = Field(default=2.0, gt=0, le=600)

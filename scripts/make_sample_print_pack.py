@@ -2,8 +2,9 @@
 
     python scripts/make_sample_print_pack.py [--pages N] [--out docs]
 
-Writes ``sample-print-pack.pdf`` and, with pdftoppm installed or pypdfium2 (a dependency),
-PNG images of its first N pages (``sample-print-pack-p1.png`` ...). The case is made up
+Writes ``sample-print-pack.pdf``, the editable ``sample-print-pack.docx`` (memo and
+certificates, as sent with the PDF) and, with pdftoppm installed or pypdfium2 (a dependency),
+PNG images of the PDF's first N pages (``sample-print-pack-p1.png`` ...). The case is made up
 (``bot.issuance.sample``); offices and wording come from ``bot/issuance/office.toml``.
 """
 
@@ -19,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.issuance.printpack import build_print_pack  # noqa: E402
-from bot.issuance.sample import sample_pack  # noqa: E402
+from bot.issuance.sample import sample_catalogs, sample_pack  # noqa: E402
+from bot.issuance.wordfile import build_word_file  # noqa: E402
 
 DPI = 72  # enough to judge layout; the PDF itself is the thing to zoom into
 
@@ -57,8 +59,13 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     pdf = args.out / "sample-print-pack.pdf"
-    pdf.write_bytes(build_print_pack(sample_pack()))
+    catalogs = sample_catalogs()
+    pack = sample_pack()
+    pdf.write_bytes(build_print_pack(pack, catalogs.for_language("th"), catalogs))
     print(f"wrote {pdf} ({pdf.stat().st_size // 1024} KiB)")
+    word = args.out / "sample-print-pack.docx"
+    word.write_bytes(build_word_file(pack, catalogs))
+    print(f"wrote {word} ({word.stat().st_size // 1024} KiB)")
     for old in args.out.glob("sample-print-pack-p*.png"):
         old.unlink()
     if args.pages:

@@ -7,6 +7,7 @@ import asyncio
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -42,8 +43,12 @@ async def test_the_officer_gets_the_print_pack_as_a_document(
         assert last_answer(officer) == t.t("issuance.pack.preparing")
         # Building the PDF takes seconds of CPU: a busy machine needs more than the usual 5 s.
         pack = await officer.wait_for_message(lambda m: m.kind == "document", timeout=60)
-        await asyncio.sleep(0.3)  # a second file would be on its way by now
-        assert len(documents(officer)) == 1
+        await officer.wait_for_message(lambda m: (m.file_name or "").endswith(".docx"), timeout=60)
+        await asyncio.sleep(0.3)  # a second pack would be on its way by now
+        assert [d.file_name for d in documents(officer)] == [
+            f"print-pack-{case.tracking_no}.pdf",
+            f"print-pack-{case.tracking_no}.docx",  # the editable memo and certificates
+        ]
         assert pack.file_name == f"print-pack-{case.tracking_no}.pdf"
         assert case.tracking_no in (pack.text or "")
         assert pack.document is not None
@@ -84,9 +89,9 @@ async def test_others_are_served_while_the_pack_is_built(
         gate = asyncio.Event()
         build = issuance_service.build_print_pack_async
 
-        async def held(pack: PrintPackInput) -> bytes:
+        async def held(pack: PrintPackInput, *args: Any) -> bytes:
             await gate.wait()
-            return await build(pack)
+            return await build(pack, *args)
 
         monkeypatch.setattr(issuance_service, "build_print_pack_async", held)
         view = await open_case(bot, officer, case.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from concurrent.futures import ProcessPoolExecutor
 from itertools import accumulate
 from pathlib import Path
 
@@ -13,10 +14,10 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from bot.issuance.model import PackAttachment
+from bot.issuance.model import PackAttachment, PrintPackInput
 from bot.issuance.pdfdoc import FONT_DIR, ThaiPdf
 from bot.issuance.printpack import build_print_pack, build_print_pack_async
-from bot.issuance.sample import sample_image, sample_pack, sample_pdf
+from bot.issuance.sample import sample_catalogs, sample_image, sample_pack, sample_pdf
 from bot.issuance.thaibreak import break_units, fill_lines, thai_words
 
 # The front matter: the cover (one page or more), the memo, the Thai and English certificate
@@ -32,9 +33,14 @@ LONG_THAI = (
 )
 
 
+def _build(pack: PrintPackInput, lang: str = "th") -> bytes:
+    catalogs = sample_catalogs()
+    return build_print_pack(pack, catalogs.for_language(lang), catalogs)
+
+
 @pytest.fixture(scope="module")
 def pack_pdf() -> bytes:
-    return build_print_pack(sample_pack())
+    return _build(sample_pack())
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +210,7 @@ def test_unreadable_or_unsupported_attachments_do_not_stop_the_pack() -> None:
         PackAttachment(title="เอกสาร Word", mime_type="application/msword", data=b"doc"),
         PackAttachment(title="ภาพ", mime_type="image/jpeg", data=sample_image(300, 400, "JPEG")),
     )
-    pdf = build_print_pack(sample_pack(attachments=attachments))
+    pdf = _build(sample_pack(attachments=attachments))
     texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     # Three notice pages and one image page; the Word file is only listed on the cover.
     assert len(texts) == _cover_pages(texts) + 3 + 4
@@ -222,13 +228,15 @@ def test_a_rotated_phone_photo_is_printed_upright() -> None:
     data = io.BytesIO()
     image.save(data, format="JPEG", exif=exif)
     attachment = PackAttachment(title="ภาพ", mime_type="image/jpeg", data=data.getvalue())
-    pdf = build_print_pack(sample_pack(attachments=(attachment,)))
+    pdf = _build(sample_pack(attachments=(attachment,)))
     page = PdfReader(io.BytesIO(pdf)).pages[-1]
     assert float(page.mediabox.height) > float(page.mediabox.width)
 
 
 async def test_async_wrapper_runs_off_the_event_loop() -> None:
-    pdf = await build_print_pack_async(sample_pack(attachments=()))
+    catalogs = sample_catalogs()
+    th = catalogs.for_language("th")
+    pdf = await build_print_pack_async(sample_pack(attachments=()), th, catalogs)
     texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     assert len(texts) == _cover_pages(texts) + 3
     assert "ไม่มีเอกสารแนบ" in texts[0]
@@ -252,3 +260,13 @@ def test_harfbuzz_lifts_the_tone_mark_above_the_upper_vowel() -> None:
     # "ที่": without shaping MAI EK is drawn at its default height, into SARA II; the font's
     # GPOS (applied by HarfBuzz) stacks it on top, so the ink reaches higher.
     assert _ink_top(shaping=True) < _ink_top(shaping=False) - 10
+
+
+async def test_a_process_pool_builds_the_same_pack() -> None:
+    # Translators do not pickle; the worker loads the catalogs itself and is told the language.
+    catalogs = sample_catalogs()
+    pack = sample_pack(attachments=())
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        pdf = await build_print_pack_async(pack, catalogs.for_language("en"), catalogs, pool)
+    cover = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Summary of the application" in cover

@@ -9,31 +9,34 @@ office-specific word comes from ``office.toml``; dates are Buddhist-era in Thai.
 from __future__ import annotations
 
 import datetime as dt
+import string
+import unicodedata
 from collections.abc import Sequence
 
 from fpdf.enums import Align
 
-from bot.dates import format_date, format_date_short, format_time
+from bot.i18n import Translator
 from bot.issuance.attachments import Kind, Prepared
 from bot.issuance.model import HistoryEntry, PrintPackInput
 from bot.issuance.pdfdoc import BODY, LEFT, RIGHT, Column, ThaiPdf
 
 INDENT = 25.0  # Thai paragraph indent: 2.5 cm
 SIGNATURE_DOTS = "(" + "." * 48 + ")"
-_DRAFT = {"th": "ร่าง", "en": "DRAFT"}
 
 
-def render_cover(pdf: ThaiPdf, pack: PrintPackInput, items: Sequence[Prepared]) -> None:
+def render_cover(
+    pdf: ThaiPdf, pack: PrintPackInput, items: Sequence[Prepared], t: Translator
+) -> None:
+    """The case summary, in the reader's language (the officer who asked for the pack)."""
     pdf.add_page()
+    pdf.paragraph(t("printpack.cover.title"), size=16, bold=True, align=Align.C)
     pdf.paragraph(
-        "สรุปคำขอหนังสือรับรองการปฏิบัติงานของอาสาสมัครต่างประเทศ",
-        size=16,
-        bold=True,
-        align=Align.C,
-    )
-    pdf.paragraph(
-        f"เอกสารประกอบการเสนอ{pack.office.memo_to} · {pack.office.name.th} · "
-        f"จัดทำเมื่อ {format_date(pack.prepared_on, 'th')}",
+        t(
+            "printpack.cover.subtitle",
+            memo_to=pack.office.memo_to,
+            office=t.pick(pack.office.name.th, pack.office.name.en),
+            prepared_on=pack.prepared_on,
+        ),
         size=11,
         align=Align.C,
         space_after=3,
@@ -41,42 +44,56 @@ def render_cover(pdf: ThaiPdf, pack: PrintPackInput, items: Sequence[Prepared]) 
     f, v = pack.foundation, pack.volunteer
     label, value = Column(48, bold=True), Column(pdf.content_width - 48)
     for key, text in (
-        ("เลขติดตามคำขอ", pack.tracking_no),
-        ("เลขที่รับเรื่อง", pack.receipt_no),
-        ("มูลนิธิ / สมาคม", f"{f.name_th}\n{f.name_en}"),
-        ("ทะเบียนเลขที่", f.registration_no),
-        ("ที่ตั้ง", f.address),
-        ("อาสาสมัคร (ตามหนังสือเดินทาง)", v.name),
-        ("สัญชาติ", v.nationality_in("th")),
-        ("หนังสือเดินทางเลขที่", v.passport_no),
-        ("วันเกิด", format_date(v.date_of_birth, "th")),
-        ("ตำแหน่ง", v.position),
-        ("หน้าที่", v.duties),
-        ("สถานที่ปฏิบัติงาน", v.place_of_work),
+        (t("printpack.cover.tracking_no"), pack.tracking_no),
+        (t("printpack.cover.receipt_no"), pack.receipt_no),
+        (t("printpack.cover.foundation"), f"{f.name_th}\n{f.name_en}"),
+        (t("printpack.cover.registration_no"), f.registration_no),
+        (t("printpack.cover.address"), f.address),
+        (t("printpack.cover.volunteer"), v.name),
+        (t("printpack.cover.nationality"), v.nationality_for(t)),
+        (t("printpack.cover.passport_no"), v.passport_no),
+        (t("printpack.cover.date_of_birth"), t.date(v.date_of_birth)),
+        (t("printpack.cover.position"), v.position),
+        (t("printpack.cover.duties"), v.duties),
+        (t("printpack.cover.place_of_work"), v.place_of_work),
         (
-            "ระยะเวลาปฏิบัติงาน",
-            f"{format_date(v.period_start, 'th')} ถึง {format_date(v.period_end, 'th')}",
+            t("printpack.cover.period"),
+            t("printpack.cover.period_value", start=v.period_start, end=v.period_end),
         ),
     ):
         pdf.row([key, text], [label, value])
-    _heading(pdf, "ประวัติการตรวจสอบและการพิจารณา")
+    _heading(pdf, t("printpack.cover.history"))
     widths = (40.0, 46.0, pdf.content_width - 86)
     header = [Column(w, bold=True) for w in widths]
-    pdf.row(["วันที่", "การดำเนินการ", "ความเห็นเจ้าหน้าที่"], header)
+    pdf.row(
+        [
+            t("printpack.cover.history_when"),
+            t("printpack.cover.history_action"),
+            t("printpack.cover.history_comment"),
+        ],
+        header,
+    )
     plain = [Column(w) for w in widths]
     for entry in pack.history:
-        pdf.row([_when(entry), entry.action, entry.comment or "-"], plain)
+        pdf.row([_when(entry, t), entry.action, entry.comment or "-"], plain)
     if not pack.history:
         pdf.row(["-", "-", "-"], plain)
-    _heading(pdf, "เอกสารแนบในชุดนี้")
+    _heading(pdf, t("printpack.cover.attachments"))
     number, title = Column(12, bold=True), Column(pdf.content_width - 62, bold=True)
     pages = Column(50, bold=True)
-    pdf.row(["ที่", "เอกสาร", "หน้าในชุดพิมพ์"], [number, title, pages])
+    pdf.row(
+        [
+            t("printpack.cover.attachment_number"),
+            t("printpack.cover.attachment_title"),
+            t("printpack.cover.attachment_pages"),
+        ],
+        [number, title, pages],
+    )
     plain = [Column(12), Column(pdf.content_width - 62), Column(50)]
     for item in items:
-        pdf.row([str(item.number), item.title, _pages(item)], plain)
+        pdf.row([str(item.number), item.title, _pages(item, t)], plain)
     if not items:
-        pdf.row(["-", "ไม่มีเอกสารแนบ", "-"], plain)
+        pdf.row(["-", t("printpack.cover.no_attachments"), "-"], plain)
 
 
 def _heading(pdf: ThaiPdf, text: str) -> None:
@@ -85,73 +102,113 @@ def _heading(pdf: ThaiPdf, text: str) -> None:
     pdf.paragraph(text, size=13, bold=True, space_after=1)
 
 
-def _when(entry: HistoryEntry) -> str:
+def _when(entry: HistoryEntry, t: Translator) -> str:
     # Short month names keep date and time on one line of the narrow column.
     if isinstance(entry.when, dt.datetime):
-        return f"{format_date_short(entry.when, 'th')} {format_time(entry.when, 'th')}"
-    return format_date_short(entry.when, "th")
+        return f"{t.date_short(entry.when)} {t.time(entry.when)}"
+    return t.date_short(entry.when)
 
 
-def _pages(item: Prepared) -> str:
+def _pages(item: Prepared, t: Translator) -> str:
     if item.kind is Kind.SKIPPED:
-        return f"ไม่รวมในชุดนี้: {item.reason}"
+        return t("printpack.pages.skipped", reason=item.reason_in(t))
     if item.kind is Kind.FAILED:
-        return f"หน้า {item.first_page}: แทนด้วยหมายเหตุ ({item.reason})"
+        return t("printpack.pages.failed", page=item.first_page, reason=item.reason_in(t))
     if item.pages == 1:
-        return f"หน้า {item.first_page}"
-    return f"หน้า {item.first_page}\u2013{item.first_page + item.pages - 1}"  # en dash
+        return t("printpack.pages.one", page=item.first_page)
+    return t("printpack.pages.range", first=item.first_page, last=item.first_page + item.pages - 1)
 
 
-def render_memo(pdf: ThaiPdf, pack: PrintPackInput) -> None:
-    office, wording, fields = pack.office, pack.memo, pack.fields("th")
+def render_memo(pdf: ThaiPdf, pack: PrintPackInput, t: Translator) -> None:
+    """The memo to the governor: a Thai internal document, so ``t`` is the Thai translator."""
+    office, wording, fields = pack.office, pack.memo, pack.fields(t)
     pdf.add_page()
-    _draft_mark(pdf, "th")
-    pdf.paragraph("บันทึกข้อความ", size=24, bold=True, align=Align.C, space_after=2)
-    pdf.labelled("ส่วนราชการ", f"{office.memo_from} โทร.\u00a0{_unbroken(office.phone)}")
+    _draft_mark(pdf, t)
+    pdf.paragraph(t("printpack.memo.heading"), size=24, bold=True, align=Align.C, space_after=2)
+    pdf.labelled(
+        t("printpack.memo.from"),
+        t("printpack.memo.from_value", unit=office.memo_from, phone=_unbroken(office.phone)),
+    )
     top = pdf.get_y()
-    pdf.labelled("ที่", f"{office.document_prefix.th}{'.' * 12}")
+    pdf.labelled(
+        t("printpack.label.number"),
+        f"{t.pick(office.document_prefix.th, office.document_prefix.en)}{'.' * 12}",
+    )
     pdf.set_y(top)
     half = LEFT + pdf.content_width / 2
+    date_label = t("printpack.label.date")
     pdf.use_font(BODY, bold=True)
     pdf.set_xy(half, top)
-    pdf.cell(pdf.measure("วันที่") + 4, pdf.line_height(), "วันที่")
+    pdf.cell(pdf.measure(date_label) + 4, pdf.line_height(), date_label)
     pdf.use_font(BODY)
-    pdf.cell(0, pdf.line_height(), format_date(pack.prepared_on, "th"))
+    pdf.cell(0, pdf.line_height(), t.date(pack.prepared_on))
     pdf.set_y(top + pdf.line_height())
-    pdf.labelled("เรื่อง", wording.subject.format_map(fields))
+    pdf.labelled(t("printpack.label.subject"), fill(wording.subject, fields))
     _rule(pdf)
-    pdf.labelled("เรียน", office.memo_to)
+    pdf.labelled(t("printpack.label.to"), office.memo_to)
     pdf.set_y(pdf.get_y() + 2)
     for paragraph in wording.paragraphs:
-        pdf.paragraph(paragraph.format_map(fields), first_indent=INDENT, space_after=2)
+        pdf.paragraph(fill(paragraph, fields), first_indent=INDENT, space_after=2)
     _signature(pdf, office.memo_signer)
 
 
-def render_certificate(pdf: ThaiPdf, pack: PrintPackInput, lang: str) -> None:
-    office, wording, fields = pack.office, pack.certificate[lang], pack.fields(lang)
+def render_certificate(pdf: ThaiPdf, pack: PrintPackInput, t: Translator) -> None:
+    """The certificate in ``t``'s language, worded as ``office.toml`` has it for that language."""
+    office, fields = pack.office, pack.fields(t)
+    wording = pack.certificate[t.lang]
     pdf.add_page()
-    _draft_mark(pdf, lang)
+    _draft_mark(pdf, t)
     top = pdf.get_y()
-    number_label = "ที่" if lang == "th" else "No."
-    pdf.labelled(number_label, f"{office.document_prefix.get(lang)}{'.' * 12}")
+    prefix = t.pick(office.document_prefix.th, office.document_prefix.en)
+    pdf.labelled(t("printpack.label.number"), f"{prefix}{'.' * 12}")
     pdf.set_y(top)
     right_block = pdf.content_width * 0.45
-    for text in (office.name.get(lang), office.address.get(lang)):
+    name = t.pick(office.name.th, office.name.en)
+    for text in (name, t.pick(office.address.th, office.address.en)):
         pdf.paragraph(text, size=12, indent=pdf.content_width - right_block)
     pdf.set_y(pdf.get_y() + 3)
-    pdf.paragraph(wording.title.format_map(fields), size=16, bold=True, align=Align.C)
-    date_line = "วันที่ " + "." * 40 if lang == "th" else "Date " + "." * 40
+    pdf.paragraph(fill(wording.title, fields), size=16, bold=True, align=Align.C)
+    date_line = f"{t('printpack.label.date')} {'.' * 40}"
     pdf.paragraph(date_line, indent=pdf.content_width / 2 - 20, space_after=2)
-    pdf.labelled("เรื่อง" if lang == "th" else "Subject:", wording.subject.format_map(fields))
-    pdf.labelled("เรียน" if lang == "th" else "To:", office.certificate_to.get(lang))
+    pdf.labelled(t("printpack.label.subject"), fill(wording.subject, fields))
+    to = t.pick(office.certificate_to.th, office.certificate_to.en)
+    pdf.labelled(t("printpack.label.to"), to)
     pdf.set_y(pdf.get_y() + 2)
     for paragraph in wording.paragraphs:
-        pdf.paragraph(paragraph.format_map(fields), first_indent=INDENT, space_after=2)
+        pdf.paragraph(fill(paragraph, fields), first_indent=INDENT, space_after=2)
     pdf.set_y(pdf.get_y() + 4)
-    _signature(pdf, office.certificate_signer.get(lang), closing=wording.closing)
+    signer = t.pick(office.certificate_signer.th, office.certificate_signer.en)
+    _signature(pdf, signer, closing=wording.closing)
     pdf.set_y(pdf.get_y() + 6)
-    pdf.paragraph(office.name.get(lang), size=12)
-    pdf.paragraph(("โทร. " if lang == "th" else "Tel. ") + office.phone, size=12)
+    pdf.paragraph(name, size=12)
+    pdf.paragraph(t("printpack.label.phone", phone=office.phone), size=12)
+
+
+def fill(template: str, fields: dict[str, str]) -> str:
+    """``template`` with its fields filled, and a space wherever the template's Thai meets a
+    value's Latin (or other non-Thai) text: "สัญชาติ{nationality}" reads "สัญชาติเยอรมนี" with a
+    Thai value but "สัญชาติ Irish" with an English one."""
+    out = ""
+    for literal, name, spec, _conversion in string.Formatter().parse(template):
+        out = _joined(out, literal)
+        if name is not None:
+            out = _joined(out, format(fields[name], spec or ""))
+    return out
+
+
+def _joined(before: str, after: str) -> str:
+    if before and after and _script(before[-1]) * _script(after[0]) < 0:
+        return f"{before} {after}"
+    return before + after
+
+
+def _script(char: str) -> int:
+    """1 for a Thai letter, -1 for a letter, digit or symbol of another script, else 0."""
+    if 0x0E01 <= ord(char) <= 0x0E5B:
+        return 1
+    if char.isspace() or unicodedata.category(char)[0] in "PZC":
+        return 0
+    return -1
 
 
 def _unbroken(text: str) -> str:
@@ -169,11 +226,11 @@ def _signature(pdf: ThaiPdf, titles: Sequence[str], closing: str = "") -> None:
     pdf.centered_lines([SIGNATURE_DOTS, *titles], center_x=center)
 
 
-def _draft_mark(pdf: ThaiPdf, lang: str) -> None:
+def _draft_mark(pdf: ThaiPdf, t: Translator) -> None:
     pdf.use_font(12, bold=True)
     pdf.set_text_color(150)
     pdf.set_xy(pdf.w - RIGHT - 30, 10)
-    pdf.cell(30, 6, _DRAFT.get(lang, "DRAFT"), border=1, align=Align.C)
+    pdf.cell(30, 6, t("printpack.draft"), border=1, align=Align.C)
     pdf.set_text_color(0)
     pdf.set_y(pdf.t_margin)
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from babel import Locale, UnknownLocaleError
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from bot.dates import format_date
+from bot.i18n import Translator
 from bot.issuance.config import CertificateWording, MemoWording, OfficeConfig
 
 Text = Annotated[str, Field(min_length=1)]
@@ -48,11 +48,12 @@ class VolunteerInfo(_Frozen):
             raise ValueError("period_end is before period_start")
         return self
 
-    def nationality_in(self, lang: str) -> str:
+    def nationality_for(self, t: Translator) -> str:
+        """The nationality as ``t``'s readers write it (an ISO code becomes the country)."""
         code = self.nationality.strip()
         if len(code) == 2 and code.isalpha():
             try:
-                name = Locale.parse(lang).territories.get(code.upper())
+                name = Locale.parse(t.lang).territories.get(code.upper())
             except UnknownLocaleError:
                 name = None
             if name:
@@ -84,25 +85,25 @@ class PrintPackInput(_Frozen):
     history: tuple[HistoryEntry, ...] = ()
     attachments: tuple[PackAttachment, ...] = ()
 
-    def fields(self, lang: str) -> dict[str, str]:
-        """The template fields (``config.PLACEHOLDERS``) in language ``lang``."""
-        f, v = self.foundation, self.volunteer
+    def fields(self, t: Translator) -> dict[str, str]:
+        """The template fields (``config.PLACEHOLDERS``) in ``t``'s language."""
+        f, v, office = self.foundation, self.volunteer, self.office
         return {
-            "office": self.office.name.get(lang),
-            "province": self.office.province_name.get(lang),
+            "office": t.pick(office.name.th, office.name.en),
+            "province": t.pick(office.province_name.th, office.province_name.en),
             "foundation_th": f.name_th,
             "foundation_en": f.name_en,
             "registration_no": f.registration_no,
             "foundation_address": f.address,
             "volunteer_name": v.name,
-            "nationality": v.nationality_in(lang),
+            "nationality": v.nationality_for(t),
             "passport_no": v.passport_no,
-            "date_of_birth": format_date(v.date_of_birth, lang),
+            "date_of_birth": t.date(v.date_of_birth),
             "position": v.position,
             "duties": v.duties,
             "place_of_work": v.place_of_work,
-            "period_start": format_date(v.period_start, lang),
-            "period_end": format_date(v.period_end, lang),
+            "period_start": t.date(v.period_start),
+            "period_end": t.date(v.period_end),
             "tracking_no": self.tracking_no,
             "receipt_no": self.receipt_no,
         }

@@ -18,6 +18,9 @@ install with pip alone, no system packages):
   up a word list; ``newmm-tokenizer`` (2 MB) has had no release since 2022.
 - ``pypdf`` (4 MB, pure Python): reads applicants' PDFs and appends their pages; a malformed
   upload raises an exception instead of crashing the process as a C parser could.
+- ``manimgx-fonts`` (7 MB of Noto fonts, OFL): fallbacks for emoji, symbols and scripts
+  Sarabun lacks (``glyphs``); ``python-docx`` (pure Python): the editable ``.docx``
+  (``wordfile``).
 
 Generation is CPU-bound (about 0.5 s for 20 MB of photos and PDFs, 1.2 s for one 18 MB PNG,
 see ``bench/print_pack.py``): ``build_print_pack_async`` runs it in
@@ -30,9 +33,14 @@ from __future__ import annotations
 import asyncio
 import io
 from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import cache
+from pathlib import Path
 
 from pypdf import PdfWriter
 
+from bot.i18n import Catalogs, Translator, load_catalogs
 from bot.issuance.attachments import (
     Kind,
     Prepared,
@@ -62,40 +70,96 @@ __all__ = [
 ]
 
 
-def build_print_pack(pack: PrintPackInput) -> bytes:
-    """The whole pack as PDF bytes (blocking; see ``build_print_pack_async``)."""
+def build_print_pack(pack: PrintPackInput, t: Translator, catalogs: Catalogs) -> bytes:
+    """The whole pack as PDF bytes (blocking; see ``build_print_pack_async``).
+
+    The cover, captions and notices are in ``t``'s language (the officer's); the memo is Thai and
+    each certificate in its own language, whoever asks, so ``catalogs`` gives those translators.
+    """
     items = [prepare(n, a) for n, a in enumerate(pack.attachments, start=1)]
     # The cover lists each attachment's pages in the pack, which depend on how long the front
     # matter is: lay it out once to count, then for real (a second pass only if numbers grew).
-    front = _front_matter(pack, items, {}).pages_count
+    front = _front_matter(pack, items, _Footers(pack, 0), t, catalogs).pages_count
     for _ in range(4):
-        total = _plan(items, front)
-        labels = {page: f"หน้า {page}/{total}" for page in range(1, total + 1)}
-        pdf = _front_matter(pack, items, labels)
+        footers = _Footers(pack, _plan(items, front))
+        pdf = _front_matter(pack, items, footers, t, catalogs)
         if pdf.pages_count == front:
             break
         front = pdf.pages_count
     else:
         raise RuntimeError("print pack layout did not settle")
-    _own_pages_for_attachments(pdf, items, labels)
+    _own_pages_for_attachments(pdf, items, footers, t)
     return _assemble(pdf, front, items)
 
 
-async def build_print_pack_async(pack: PrintPackInput, executor: Executor | None = None) -> bytes:
+async def build_print_pack_async(
+    pack: PrintPackInput,
+    t: Translator,
+    catalogs: Catalogs,
+    executor: Executor | None = None,
+) -> bytes:
     """``build_print_pack`` off the event loop: in a thread, or in ``executor`` if given."""
     if executor is None:
-        return await asyncio.to_thread(build_print_pack, pack)
-    return await asyncio.get_running_loop().run_in_executor(executor, build_print_pack, pack)
+        return await asyncio.to_thread(build_print_pack, pack, t, catalogs)
+    # Translators do not pickle (gettext's plural function): a worker process loads the same
+    # catalogs itself, once, and is told only the language.
+    locales, loop = catalogs.path("th").parents[2], asyncio.get_running_loop()
+    job = (pack, t.lang, locales, catalogs.tz)
+    return await loop.run_in_executor(executor, _build_in_worker, *job)
 
 
-def _front_matter(pack: PrintPackInput, items: list[Prepared], labels: dict[int, str]) -> ThaiPdf:
-    pdf = ThaiPdf(footer_text=f"เลขติดตาม {pack.tracking_no} · เลขที่รับเรื่อง {pack.receipt_no}")
-    pdf.page_labels = dict(labels)  # image pages add their own entries later
-    render_cover(pdf, pack, items)
-    render_memo(pdf, pack)
+@cache
+def _worker_catalogs(locales: Path, tz: tzinfo) -> Catalogs:
+    return load_catalogs(locales, tz=tz)
+
+
+def _build_in_worker(pack: PrintPackInput, lang: str, locales: Path, tz: tzinfo) -> bytes:
+    catalogs = _worker_catalogs(locales, tz)
+    return build_print_pack(pack, catalogs.for_language(lang), catalogs)
+
+
+@dataclass
+class _Footers:
+    """Each page's footer, in the language of the document on it: the English certificate's
+    pages say "Page 4/8", the rest the officer's words; numbers are the whole pack's."""
+
+    pack: PrintPackInput
+    total: int  # pages in the whole pack; 0 while the front matter is only being counted
+    pack_pages: dict[int, int] = field(default_factory=dict)  # own page -> page in the pack
+    languages: list[tuple[int, Translator]] = field(default_factory=list)
+
+    def from_next_page(self, pdf: ThaiPdf, t: Translator) -> None:
+        """Pages added from now on are in ``t``'s language (the current one's footer is not
+        yet drawn: fpdf2 draws it when the next page is added)."""
+        self.languages.append((pdf.page + 1, t))
+
+    def __call__(self, page: int) -> tuple[str, str]:
+        t = next(t for start, t in reversed(self.languages) if start <= page)
+        p = self.pack
+        left = t("printpack.footer", tracking_no=p.tracking_no, receipt_no=p.receipt_no)
+        number = self.pack_pages.get(page, page)
+        right = t("printpack.page_label", page=number, total=self.total) if self.total else ""
+        return left, right
+
+
+def _front_matter(
+    pack: PrintPackInput,
+    items: list[Prepared],
+    footers: _Footers,
+    t: Translator,
+    catalogs: Catalogs,
+) -> ThaiPdf:
+    pdf = ThaiPdf(footer=footers)
+    footers.from_next_page(pdf, t)
+    render_cover(pdf, pack, items, t)
+    thai = catalogs.for_language("th")
+    footers.from_next_page(pdf, thai)
+    render_memo(pdf, pack, thai)
     for lang in ("th", "en"):
         if lang in pack.certificate:
-            render_certificate(pdf, pack, lang)
+            certificate = catalogs.for_language(lang)
+            footers.from_next_page(pdf, certificate)
+            render_certificate(pdf, pack, certificate)
     return pdf
 
 
@@ -108,16 +172,19 @@ def _plan(items: list[Prepared], front_pages: int) -> int:
     return page - 1
 
 
-def _own_pages_for_attachments(pdf: ThaiPdf, items: list[Prepared], labels: dict[int, str]) -> None:
+def _own_pages_for_attachments(
+    pdf: ThaiPdf, items: list[Prepared], footers: _Footers, t: Translator
+) -> None:
     # Image and notice pages are drawn by fpdf2 after the front matter; their footers need the
     # page number they will have once the PDF attachments are slotted in between.
+    footers.from_next_page(pdf, t)
     for item in items:
         if item.kind in (Kind.IMAGE, Kind.FAILED):
-            pdf.page_labels[pdf.pages_count + 1] = labels[item.first_page]
+            footers.pack_pages[pdf.pages_count + 1] = item.first_page
             if item.kind is Kind.IMAGE:
-                render_image_page(pdf, item)
+                render_image_page(pdf, item, t)
             else:
-                render_notice_page(pdf, item)
+                render_notice_page(pdf, item, t)
 
 
 def _assemble(pdf: ThaiPdf, front: int, items: list[Prepared]) -> bytes:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from functools import cache
 
 from PIL import Image, ImageDraw
 
+from bot.config import REPO_ROOT
+from bot.i18n import Catalogs, load_catalogs
 from bot.issuance.config import IssuanceConfig, load_issuance_config
 from bot.issuance.model import (
     FoundationInfo,
@@ -23,6 +26,12 @@ from bot.issuance.model import (
 from bot.issuance.pdfdoc import ThaiPdf
 
 BANGKOK = dt.timezone(dt.timedelta(hours=7))
+
+
+@cache
+def sample_catalogs() -> Catalogs:
+    """The project's own catalogs, as the bot loads them at start-up."""
+    return load_catalogs(REPO_ROOT / "locales")
 
 
 def sample_pdf(pages: int = 2, title: str = "Passport copy", photo: bytes | None = None) -> bytes:

@@ -34,6 +34,8 @@ _NO_LINE_START = set("ๆฯ)]}.,;:!?%\u201d\u2019")  # closing curly quotes too
 _NO_LINE_END = set("([{\u201c\u2018")
 # Combining marks (above/below vowels, tone marks) belong to the preceding character.
 _COMBINING = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+# Zero-width joiner, variation selectors and skin tones continue an emoji.
+_JOINS = re.compile(r"[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff]")
 
 
 @cache
@@ -150,22 +152,27 @@ def _fill_paragraph(
 def _cut_to_width(unit: str, width: float, measure: Callable[[str], float]) -> list[str]:
     if measure(unit) <= width:
         return [unit]
+    # Summing the clusters' widths (not measuring the growing line again for each) keeps a
+    # thousand dots in a row linear.
     parts: list[str] = []
-    current = ""
-    for cluster in _clusters(unit):
-        if current and measure(current + cluster) > width:
+    current, current_width = "", 0.0
+    for cluster in clusters(unit):
+        cluster_width = measure(cluster)
+        if current and current_width + cluster_width > width:
             parts.append(current)
-            current = ""
+            current, current_width = "", 0.0
         current += cluster
+        current_width += cluster_width
     parts.append(current)
     return parts
 
 
-def _clusters(text: str) -> list[str]:
-    clusters: list[str] = []
+def clusters(text: str) -> list[str]:
+    """Characters with their combining marks (and emoji joiners, variation selectors)."""
+    found: list[str] = []
     for char in text:
-        if clusters and _COMBINING.match(char):
-            clusters[-1] += char
+        if found and (_COMBINING.match(char) or _JOINS.match(char) or found[-1][-1] == "\u200d"):
+            found[-1] += char
         else:
-            clusters.append(char)
-    return clusters
+            found.append(char)
+    return found

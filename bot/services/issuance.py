@@ -9,6 +9,7 @@ the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -196,19 +197,27 @@ class IssuanceService:
         check_printable(view.case.status)
         return view
 
-    async def print_pack(self, user_id: int, case_id: int) -> tuple[Case, bytes]:
-        """The PDF for the governor's signature, built in a worker thread."""
+    async def print_pack(
+        self, user_id: int, case_id: int, t: Translator
+    ) -> tuple[Case, bytes, bytes]:
+        """The PDF for the governor's signature and the editable ``.docx`` of its memo and
+        certificates, built in a worker thread; the cover in ``t``'s language (the officer's)."""
         view = await self.printable(user_id, case_id)
         pack = await pack_input(
             view,
             config=self.config,
-            th=self.catalogs.for_language("th"),
+            t=t,
             checklist=self.kernel.checklist,
             files=self.files,
             conn=self.db.conn,
             prepared_on=self.rules.today(self.now()),
         )
-        return view.case, await build_print_pack_async(pack)
+        pdf = await build_print_pack_async(pack, t, self.catalogs)
+        # python-docx (and lxml) load with the first pack, not with every bot start.
+        from bot.issuance.wordfile import build_word_file
+
+        word = await asyncio.to_thread(build_word_file, pack, self.catalogs)
+        return view.case, pdf, word
 
     # ----- the calendar file ------------------------------------------------------------------
 

@@ -34,13 +34,14 @@ async def pack_input(
     view: CaseView,
     *,
     config: IssuanceConfig,
-    th: Translator,
+    t: Translator,
     checklist: Checklist,
     files: FileStore,
     conn: aiosqlite.Connection,
     prepared_on: dt.date,
 ) -> PrintPackInput:
-    """The pack's input; ``InvalidInput`` if the case lacks the volunteer's details."""
+    """The pack's input, its labels in ``t``'s language (the officer's); ``InvalidInput`` if
+    the case lacks the volunteer's details."""
     case, foundation = view.case, view.foundation
     assert foundation is not None  # a case always has its foundation
     details = case.details
@@ -69,8 +70,8 @@ async def pack_input(
             tracking_no=case.tracking_no,
             receipt_no=case.receipt_no or "-",
             prepared_on=prepared_on,
-            history=await _history(conn, case.id, th),
-            attachments=await _attachments(view, checklist, files),
+            history=await _history(conn, case.id, t),
+            attachments=await _attachments(view, checklist, files, t),
         )
     except ValidationError:
         # Only a case made outside the application wizard can lack these details.
@@ -78,14 +79,14 @@ async def pack_input(
 
 
 async def _history(
-    conn: aiosqlite.Connection, case_id: int, th: Translator
+    conn: aiosqlite.Connection, case_id: int, t: Translator
 ) -> tuple[HistoryEntry, ...]:
     # The pack leaves the officer's hands: only what the applicant may see, never notes.
     events = await queries.public_events(conn, case_id, PUBLIC_ACTIONS)
     return tuple(
         HistoryEntry(
             when=e.created_at,
-            action=th.t(ACTION_LABEL[Action(e.action)]),
+            action=t.t(ACTION_LABEL[Action(e.action)]),
             comment=e.public_comment or "",
         )
         for e in events
@@ -93,14 +94,14 @@ async def _history(
 
 
 async def _attachments(
-    view: CaseView, checklist: Checklist, files: FileStore
+    view: CaseView, checklist: Checklist, files: FileStore, t: Translator
 ) -> tuple[PackAttachment, ...]:
     parts: list[PackAttachment] = []
     for a in view.documents:  # in checklist order; the signed scan is not part of the pack
         if a.mime_type not in PACK_TYPES:
             continue
         item = checklist.get(a.item)
-        title = item.name_th if item else a.item
+        title = t.pick(item.name_th, item.name_en) if item else a.item
         if a.slot:
             title += f" ({a.slot + 1})"
         data = await asyncio.to_thread(files.get, a.sha256)

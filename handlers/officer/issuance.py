@@ -11,6 +11,7 @@ and ``handlers`` are the buttons that need no typing.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -25,6 +26,7 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 from bot import uploads
 from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.issuance.parts import PageTooLarge, split_pack
 from bot.kernel.errors import InvalidInput, VersionConflict
 from bot.runtime import BotContext
 from bot.workflow import Action, WorkflowError
@@ -101,21 +103,56 @@ async def _send_pack(context: BotContext, t: Translator, user_id: int, case_id: 
         await bot.send_chat_action(user_id, ChatAction.UPLOAD_DOCUMENT)
     try:
         # Built in a worker thread: the event loop goes on serving others meanwhile.
-        case, pdf = await context.services.issuance.print_pack(user_id, case_id)
+        case, pdf, word = await context.services.issuance.print_pack(user_id, case_id, t)
     except WorkflowError as error:  # say, the case changed status since the press
         await bot.send_message(user_id, t.t(error.msg_id, **error.params))
         return
     except Exception:
         # No press is left to answer: tell the officer here; the trace goes to the log.
         logger.exception("print pack of case %s failed", case_id)
-        await bot.send_message(user_id, t.t("common.something_went_wrong"))
+        await bot.send_message(user_id, t.t("printpack.error.build_failed"))
         return
-    await bot.send_document(
-        user_id,
-        pdf,
-        filename=f"print-pack-{case.tracking_no}.pdf",
-        caption=t.t("issuance.pack.caption", tracking_no=case.tracking_no),
-    )
+    try:
+        await _send_pack_files(context, t, user_id, case.tracking_no, pdf, word)
+    except TelegramError as error:
+        logger.warning("print pack of case %s not sent: %s", case_id, error)
+        await bot.send_message(user_id, t.t("printpack.error.send_failed", reason=error.message))
+
+
+async def _send_pack_files(
+    context: BotContext,
+    t: Translator,
+    user_id: int,
+    tracking_no: str,
+    pdf: bytes,
+    word: bytes,
+) -> None:
+    """The PDF (in numbered parts if over the Bot API's upload limit), then the ``.docx``."""
+    bot, name = context.bot, f"print-pack-{tracking_no}"
+    megabytes = context.services.settings.upload_limit_mb
+    try:
+        parts = await asyncio.to_thread(split_pack, pdf, megabytes * 1_000_000)
+    except PageTooLarge as error:
+        size, most = uploads.human_size(error.size), f"{megabytes} MB"
+        text = t.t("printpack.error.page_too_large", page=error.page, size=size, limit=most)
+        await bot.send_message(user_id, text)
+        parts = []
+    if len(parts) == 1:
+        caption = t.t("issuance.pack.caption", tracking_no=tracking_no)
+        await bot.send_document(user_id, pdf, filename=f"{name}.pdf", caption=caption)
+    for number, part in enumerate(parts if len(parts) > 1 else [], start=1):
+        caption = t.t(
+            "printpack.parts",
+            tracking_no=tracking_no,
+            part=number,
+            parts=len(parts),
+            first=part.first_page,
+            last=part.last_page,
+        )
+        filename = f"{name}-part{number}of{len(parts)}.pdf"
+        await bot.send_document(user_id, part.data, filename=filename, caption=caption)
+    caption = t.t("printpack.docx_caption", tracking_no=tracking_no)
+    await bot.send_document(user_id, word, filename=f"{name}.docx", caption=caption)
 
 
 async def ask_press(press: Press[AskIssuance]) -> None:
