@@ -12,8 +12,9 @@ photos as JPEG, a scanned-looking multi-page PDF of such photos, a noise PNG), a
   the event loop's worst delay (what other users' updates would wait).
 
 ``--largest`` builds, in a fresh process, a pack of nine images each at the pixel limit
-(``MAX_IMAGE_PIXELS``, 40 MP) and under the 20 MB upload limit, PNG and JPEG, and reports the
-peak resident memory growth while the pack (PDF and .docx) is built, and its time; then the
+(``MAX_IMAGE_PIXELS``, the upload limit: 50 MP) and under the 20 MB upload limit, PNG and
+JPEG, and reports the peak resident memory growth while the pack (PDF and .docx) is built,
+and its time; then the
 same for two 13,000 x 13,000 PNG bombs of half a megabyte (refused from their headers).
 """
 

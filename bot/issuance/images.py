@@ -4,14 +4,15 @@ scaled to print resolution before it goes into the pack.
 A PNG of 13,000 x 13,000 pixels is half a megabyte on disk and half a gigabyte decoded, and
 fpdf2 would keep a deflated copy of every full-size image until the PDF is written. So:
 
-- ``check_pixels`` reads only the header and refuses an image above ``MAX_IMAGE_PIXELS``
-  (at upload, with a message saying so; in the pack, a notice page instead);
+- ``read_header`` reads only the header and refuses an image above ``MAX_IMAGE_PIXELS``, the
+  upload limit of ``bot.uploads`` (so only a file stored before that limit existed can meet
+  it here, and gets a notice page instead);
 - ``for_print`` decodes one image (a JPEG at reduced DCT scale when that is enough), turns it
   upright, scales it to ``PRINT_DPI`` for the box it is printed in and hands back encoded
   bytes, so the decoded pixels are freed before the next image is touched.
 
-Largest accepted image decoded: 40 MP x 4 bytes (RGBA) = 160 MB for a moment, well inside
-the pack's 300 MB budget (``bench/print_pack.py``).
+Largest accepted image decoded: 50 MP x 4 bytes (RGBA) = 200 MB for a moment, inside the
+pack's 300 MB budget (``bench/print_pack.py --largest``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from typing import Final
 
 from PIL import Image
 
-from bot.field_rules import FieldError
-from bot.i18n_marker import N_
+from bot.uploads import MAX_PIXELS
 
-MAX_IMAGE_PIXELS: Final = 40_000_000  # a 48 MP phone photo is 8000 x 6000: refuse, ask to scale
+# One limit for uploads and the pack: what the bot accepts, it can print.
+MAX_IMAGE_PIXELS: Final = MAX_PIXELS
 PRINT_DPI: Final = 200  # small type in a scan stays legible; an A4 page is 1654 x 2339 pixels
 _ORIENTATION_TAG: Final = 0x0112
 # Pillow's own guard refuses to open a file past 2 x its limit; its message gives the size.
@@ -85,17 +86,6 @@ def read_header(data: bytes) -> Header:
         if orientation in _QUARTER_TURNS:
             width, height = height, width
         return Header(str(image.format), (width, height), int(orientation))
-
-
-def check_pixels(data: bytes) -> None:
-    """For uploads: refuse an image over the pixel limit, saying its size and the limit."""
-    try:
-        header = read_header(data)
-    except TooManyPixels as error:
-        raise FieldError(N_("upload.error.too_many_pixels"), **error.params()) from None
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return  # not an image Pillow reads: the pack prints a notice for it instead
-    assert header.size  # read for its check only
 
 
 def target_size(size: tuple[int, int], box_mm: tuple[float, float]) -> tuple[int, int]:
