@@ -91,13 +91,13 @@ def one_big_png(megabytes: float) -> tuple[PackAttachment, ...]:
 
 
 def largest_image(seed: int, fmt: str) -> bytes:
-    """A scan-like image at the pixel limit (7300 x 5475 = 40.0 MP) with a block of noise, so
+    """A scan-like image at the pixel limit (8160 x 6120 = 49.9 MP, a 50 MP camera) with noise, so
     that it is near the 20 MB upload limit without being a flat-colour toy."""
     from PIL import Image, ImageDraw
 
     from bot.issuance.images import MAX_IMAGE_PIXELS
 
-    width, height = 7300, 5475
+    width, height = 8160, 6120
     assert width * height <= MAX_IMAGE_PIXELS
     image = Image.new("RGB", (width, height), (250, 248, 240))
     draw = ImageDraw.Draw(image)
@@ -147,7 +147,7 @@ def run_largest() -> None:
             path.write_bytes(largest_image(seed, fmt))
             paths.append(str(path))
         sizes = ", ".join(f"{Path(p).stat().st_size / 1e6:.1f}" for p in paths)
-        print(f"nine images at 7300 x 5475 (40.0 MP), MB: {sizes}")
+        print(f"nine images at 8160 x 6120 (49.9 MP), MB: {sizes}")
         subprocess.run([sys.executable, __file__, "--child", *paths], check=True)
         bombs = []
         for seed in range(2):
