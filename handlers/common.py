@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -29,7 +30,8 @@ from bot.runtime import BotContext
 from bot.workflow import Role
 from handlers.feature import Feature, StartScreen
 from handlers.menus import set_menu_for
-from handlers.respond import Press, on_press
+from handlers.respond import Press, on_message, on_press
+from storage.models import User
 
 # Handler groups, in the order PTB runs them for one update.
 GROUP_IDENTIFY = -100
@@ -108,7 +110,7 @@ async def welcome(update: Update, context: BotContext) -> None:
     )
 
 
-async def help_command(update: Update, context: BotContext) -> None:
+async def help_command(update: Update, context: BotContext, _: User) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(context.t.t(_HELP[_role(context)]))
 
@@ -127,7 +129,7 @@ def _language_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     )
 
 
-async def language_command(update: Update, context: BotContext) -> None:
+async def language_command(update: Update, context: BotContext, _: User) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(
         context.t.t("language.choose"), reply_markup=_language_keyboard(context)
@@ -145,18 +147,18 @@ async def language_chosen(press: Press[Language]) -> None:
     await press.edit(context.t.t("language.saved"))
 
 
-async def cancel(update: Update, context: BotContext) -> None:
+async def cancel(update: Update, context: BotContext, _: User) -> None:
     """Reached only when no conversation took /cancel first: there is nothing to cancel."""
     assert update.effective_message is not None
     await update.effective_message.reply_text(context.t.t("common.nothing_to_cancel"))
 
 
-async def unknown_command(update: Update, context: BotContext) -> None:
+async def unknown_command(update: Update, context: BotContext, _: User) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(context.t.t("common.unknown_command"))
 
 
-async def not_understood(update: Update, context: BotContext) -> None:
+async def not_understood(update: Update, context: BotContext, _: User) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(context.t.t("common.not_understood"))
 
@@ -226,18 +228,20 @@ def feature(start_screens: Mapping[Role, StartScreen]) -> Feature:
         buttons=(Language,),
         handlers=[
             CommandHandler("start", Start(start_screens), filters=PRIVATE),
-            CommandHandler("help", help_command, filters=PRIVATE),
-            CommandHandler("language", language_command, filters=PRIVATE),
+            CommandHandler("help", on_message(help_command), filters=PRIVATE),
+            CommandHandler("language", on_message(language_command), filters=PRIVATE),
             on_press(Language, language_chosen),
         ],
     )
 
 
-def fallback_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+def fallback_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
-        CommandHandler("cancel", cancel, filters=PRIVATE),
-        MessageHandler(filters.COMMAND & PRIVATE, unknown_command),
-        MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.UpdateType.EDITED, not_understood),
+        CommandHandler("cancel", on_message(cancel), filters=PRIVATE),
+        MessageHandler(filters.COMMAND & PRIVATE, on_message(unknown_command)),
+        MessageHandler(
+            PRIVATE & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_message(not_understood)
+        ),
         CallbackQueryHandler(stale_button),
     ]
 
